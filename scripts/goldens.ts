@@ -1,0 +1,75 @@
+/**
+ * Derives every golden from its fixture with the Go oracle (testdata/gen/cmd/oracle).
+ *   tsx scripts/goldens.ts write   — (re)write testdata/goldens
+ *   tsx scripts/goldens.ts check   — fail on any difference, missing or stale golden
+ * Needs Go; exits 0 with a message when `go` is not on PATH, so `.ci/run` can call it unconditionally.
+ */
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { GOLDENS, ROOT, goldenJobs } from '../test/support/fixtures.js';
+
+const mode = process.argv[2];
+if (mode !== 'write' && mode !== 'check') {
+  console.error('usage: tsx scripts/goldens.ts write|check');
+  process.exit(2);
+}
+
+if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
+  console.log('goldens: skipped — Go is not on PATH (goldens are derived with the Go oracle; install Go to check them)');
+  process.exit(0);
+}
+
+const oracle = join(mkdtempSync(join(tmpdir(), 'godiag-oracle-')), 'oracle');
+execFileSync('go', ['build', '-o', oracle, './testdata/gen/cmd/oracle'], { cwd: ROOT, stdio: 'inherit' });
+
+const expected = new Set<string>();
+let differences = 0;
+for (const job of goldenJobs()) {
+  const path = job.golden;
+  expected.add(path);
+  const r = spawnSync(oracle, [...job.oracleArgs, job.input], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) {
+    console.error(`goldens: oracle ${job.id} failed (exit ${r.status}):\n${r.stderr}`);
+    differences++;
+    continue;
+  }
+  if (mode === 'write') {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, r.stdout);
+  } else if (!existsSync(path)) {
+    console.error(`goldens: missing ${relative(ROOT, path)}`);
+    differences++;
+  } else if (readFileSync(path, 'utf8') !== r.stdout) {
+    console.error(`goldens: ${relative(ROOT, path)} differs from what the oracle prints now`);
+    differences++;
+  }
+}
+
+// A golden without a fixture is stale: nothing re-derives it any more.
+for (const file of walk(GOLDENS)) {
+  if (expected.has(file)) continue;
+  if (mode === 'write') {
+    rmSync(file);
+    console.log(`goldens: removed stale ${relative(ROOT, file)}`);
+  } else {
+    console.error(`goldens: stale ${relative(ROOT, file)} (no fixture or command produces it)`);
+    differences++;
+  }
+}
+
+if (differences > 0) {
+  console.error(`goldens: ${differences} problem(s)${mode === 'check' ? '; run `npm run goldens` and review the diff' : ''}`);
+  process.exit(1);
+}
+console.log(`goldens: ${expected.size} goldens ${mode === 'write' ? 'written' : 'match the oracle'}`);
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * The command registry. `commands` are top-level (`godiag inspect`); `formatGroups` hold the commands
+ * of each format (`godiag trace dump`), which each format's reader adds as it arrives.
+ * @module
+ */
+
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { inspect, type Inspected } from '../inspect.js';
+import { canonicalJson } from '../internal/canonical-json.js';
+import type { Source } from '../internal/input.js';
+import { fileSource } from '../node/index.js';
+import { checkFlags, parseArgs, UsageError } from './args.js';
+import { terminalProgress } from './progress.js';
+
+/** Where a command writes. */
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream | NodeJS.WritableStream;
+  stdin?: AsyncIterable<Uint8Array>;
+}
+
+/** One command: it parses its own arguments and throws {@link UsageError} on bad ones. */
+export interface Command {
+  summary: string;
+  run(argv: readonly string[], io: Io): Promise<void>;
+}
+
+/** The commands of one format. */
+export interface FormatGroup {
+  help: string;
+  commands: Record<string, Command>;
+}
+
+/** Opens a CLI file argument (`-` is standard input) as a source, with progress where it helps. */
+export async function openInput(path: string, io: Io): Promise<{ source: Source; progress: ReturnType<typeof terminalProgress> }> {
+  const progress = terminalProgress(io.stderr as NodeJS.WriteStream, path);
+  if (path === '-') {
+    if (!io.stdin) throw new UsageError('standard input is not available');
+    return { source: io.stdin, progress };
+  }
+  return { source: await fileSource(path), progress };
+}
+
+const inspectCommand: Command = {
+  summary: 'detect the format of a file and summarise it',
+  async run(argv, io) {
+    const args = parseArgs(argv);
+    checkFlags(args, ['json']);
+    if (args.positional.length !== 1) throw new UsageError('usage: godiag inspect FILE [--json]');
+    const path = args.positional[0]!;
+    const { source, progress } = await openInput(path, io);
+    try {
+      const result = await inspect(source, { onProgress: progress.onProgress });
+      io.stdout.write((args.flags.has('json') ? canonicalJson(result) : describe(result)) + '\n');
+    } finally {
+      progress.done();
+    }
+  },
+};
+
+const demoCommand: Command = {
+  summary: 'inspect the sample files bundled in testdata/',
+  async run(argv, io) {
+    const args = parseArgs(argv);
+    checkFlags(args, []);
+    const dir = args.positional[0] ?? join('testdata', 'fixtures');
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+      fixtures: { path: string; goVersion: string }[];
+    };
+    const newest = manifest.fixtures.map((f) => f.goVersion).sort(compareGoVersions).at(-1);
+    const samples = manifest.fixtures.filter((f) => f.goVersion === newest);
+    io.stdout.write(`godiag demo: ${samples.length} sample files recorded with ${newest ?? 'no toolchain'}\n\n`);
+    for (const f of samples) {
+      const path = join(dir, f.path);
+      const result = await inspect(await fileSource(path));
+      io.stdout.write(`${relative('.', path)}\n  ${describe(result)}\n  ${canonicalJson(result)}\n`);
+    }
+  },
+};
+
+/** Orders Go versions such as go1.9.2 < go1.22.12 < go1.26.8. */
+export function compareGoVersions(a: string, b: string): number {
+  const pa = a.replace(/^go/, '').split('.').map(Number);
+  const pb = b.replace(/^go/, '').split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** A one-line human summary of an inspect result. */
+export function describe(r: Inspected): string {
+  const wrapped = 'wrapper' in r && r.wrapper ? ` (${r.wrapper}-compressed)` : '';
+  switch (r.format) {
+    case 'trace':
+      return `Go execution trace, format version ${r.version}${wrapped}`;
+    case 'pprof':
+      return `pprof profile${r.compression === 'gzip' ? ' (gzip)' : ''}: ${r.samples} samples of ${r.sampleTypes.map((t) => `${t.type}/${t.unit}`).join(', ')}`;
+    case 'pprof-legacy-cpu':
+      return `Go CPU profile in the legacy binary format${wrapped}`;
+    case 'pprof-text':
+      return `Go ${r.profile} profile in text form${wrapped}`;
+    case 'goroutine-dump':
+      return `Go goroutine dump${wrapped}`;
+    case 'metrics':
+      return `runtime metrics as ${r.encoding}${wrapped}`;
+    case 'elf': {
+      const kind = ({ 1: 'relocatable', 2: 'executable', 3: 'shared object or PIE', 4: 'core file' } as Record<number, string>)[r.type] ?? `type ${r.type}`;
+      return `ELF ${r.class}-bit ${r.byteOrder}-endian ${kind}, ${r.arch ?? `machine ${r.machine}`}, entry 0x${r.entry.toString(16)}${wrapped}`;
+    }
+    case 'macho':
+      return `Mach-O ${r.bits}-bit ${r.byteOrder}-endian file type ${r.type}, ${r.arch ?? `cpu ${r.cpu}`}${wrapped}`;
+    case 'macho-universal':
+      return `universal Mach-O: ${r.arches.map((a) => a.arch ?? `cpu ${a.cpu}`).join(', ')}${wrapped}`;
+    case 'pe':
+      return `PE ${r.bits}-bit image, ${r.arch ?? `machine 0x${r.machine.toString(16)}`}${wrapped}`;
+  }
+}
+
+/** Top-level commands. */
+export const commands: Record<string, Command> = {
+  inspect: inspectCommand,
+  demo: demoCommand,
+};
+
+/** Per-format command groups; each format's reader registers its commands here. */
+export const formatGroups: Record<string, FormatGroup> = {
+  trace: { help: 'godiag trace: execution traces; the trace reader is not available yet', commands: {} },
+  pprof: { help: 'godiag pprof: pprof profiles; the profile reader is not available yet', commands: {} },
+  metrics: { help: 'godiag metrics: runtime/metrics snapshots; the metrics reader is not available yet', commands: {} },
+  gosym: { help: 'godiag gosym: Go symbol tables; the symbol table reader is not available yet', commands: {} },
+  core: { help: 'godiag core: core files of Go programs; the core reader is not available yet', commands: {} },
+};

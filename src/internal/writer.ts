@@ -1,0 +1,115 @@
+/**
+ * The byte writer: the counterpart of {@link ByteCursor} for encoders (profile.proto, trace batches) and
+ * for property tests that build inputs. It grows its buffer geometrically and never copies on `finish`
+ * beyond the one final trim.
+ * @module
+ */
+
+import { encodeUtf8 } from './utf8.js';
+import { zigzagEncode } from './int64.js';
+
+/** A growable little- or big-endian byte writer. */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  /** Bytes written so far. */
+  length = 0;
+  /** Byte order of `u16()`, `u32()`, `u64()`. */
+  littleEndian: boolean;
+
+  constructor(initialCapacity = 256, littleEndian = true) {
+    this.buf = new Uint8Array(Math.max(16, initialCapacity));
+    this.view = new DataView(this.buf.buffer);
+    this.littleEndian = littleEndian;
+  }
+
+  private reserve(n: number): void {
+    const need = this.length + n;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  /** Appends one byte. */
+  u8(v: number): this {
+    this.reserve(1);
+    this.buf[this.length++] = v;
+    return this;
+  }
+  /** Appends a 16-bit integer in the writer's byte order. */
+  u16(v: number): this {
+    this.reserve(2);
+    this.view.setUint16(this.length, v, this.littleEndian);
+    this.length += 2;
+    return this;
+  }
+  /** Appends a 32-bit integer in the writer's byte order. */
+  u32(v: number): this {
+    this.reserve(4);
+    this.view.setUint32(this.length, v, this.littleEndian);
+    this.length += 4;
+    return this;
+  }
+  /** Appends a 64-bit integer in the writer's byte order (negative values as two's complement). */
+  u64(v: bigint): this {
+    this.reserve(8);
+    this.view.setBigUint64(this.length, BigInt.asUintN(64, v), this.littleEndian);
+    this.length += 8;
+    return this;
+  }
+
+  /** Appends an unsigned LEB128 varint; `v` must be in 0..2^64−1. */
+  uvarint(v: number | bigint): this {
+    if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`uvarint: ${v} is not a safe unsigned integer`);
+      this.reserve(8);
+      while (v >= 0x80) {
+        this.buf[this.length++] = (v % 128) | 0x80;
+        v = Math.floor(v / 128);
+      }
+      this.buf[this.length++] = v;
+      return this;
+    }
+    if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new RangeError(`uvarint: ${v} is outside 0..2^64−1`);
+    this.reserve(10);
+    while (v >= 0x80n) {
+      this.buf[this.length++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    this.buf[this.length++] = Number(v);
+    return this;
+  }
+
+  /** Appends a zigzag-encoded signed varint (Go's `binary.PutVarint`). */
+  varint(v: bigint): this {
+    return this.uvarint(zigzagEncode(v));
+  }
+
+  /** Appends raw bytes. */
+  bytes(b: Uint8Array): this {
+    this.reserve(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+    return this;
+  }
+
+  /** Appends a string as UTF-8 (no length prefix). */
+  string(s: string): this {
+    return this.bytes(encodeUtf8(s));
+  }
+
+  /** Appends a varint length and the string's UTF-8 bytes. */
+  lengthPrefixedString(s: string): this {
+    const b = encodeUtf8(s);
+    return this.uvarint(b.length).bytes(b);
+  }
+
+  /** Returns the written bytes (a copy trimmed to length; the writer can keep going). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}

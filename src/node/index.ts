@@ -1,0 +1,72 @@
+/**
+ * `godiag/node`: Node.js-only helpers — files as streaming sources and as random-access inputs.
+ * Everything else in godiag runs in browsers too.
+ * @module godiag/node
+ */
+
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { checkRange, cachedRandomAccess, type RandomAccess } from '../internal/random-access.js';
+
+/** A file as a streaming {@link Source}, with its size known (so progress can show a total). */
+export interface FileSource extends AsyncIterable<Uint8Array> {
+  readonly size: number;
+  readonly path: string;
+}
+
+/** Options for {@link fileSource}. */
+export interface FileSourceOptions {
+  /** Bytes per chunk; default 1 MiB. */
+  chunkBytes?: number;
+}
+
+/** Opens a file as a chunk stream (read on demand, never whole). */
+export async function fileSource(path: string, options: FileSourceOptions = {}): Promise<FileSource> {
+  const { size } = await stat(path);
+  const highWaterMark = options.chunkBytes ?? 1 << 20;
+  return {
+    size,
+    path,
+    async *[Symbol.asyncIterator]() {
+      for await (const chunk of createReadStream(path, { highWaterMark })) {
+        const b = chunk as Buffer;
+        yield new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      }
+    },
+  };
+}
+
+/** Options for {@link openFile}. */
+export interface OpenFileOptions {
+  /** Put a page cache in front of the file (default true): many small header reads become few reads. */
+  cache?: boolean;
+}
+
+/**
+ * Opens a file for random access through a file handle: each `read` reads just the bytes asked for.
+ * Call `close()` when done.
+ */
+export async function openFile(path: string, options: OpenFileOptions = {}): Promise<RandomAccess & { close(): Promise<void> }> {
+  const handle = await open(path, 'r');
+  const { size } = await handle.stat();
+  const raw: RandomAccess = {
+    size,
+    async read(offset, length) {
+      checkRange(size, offset, length);
+      const out = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+        if (bytesRead === 0) checkRange(offset + done, offset + done, 1); // the file shrank: report truncation
+        done += bytesRead;
+      }
+      return out;
+    },
+    close: () => handle.close(),
+  };
+  const ra = options.cache === false ? raw : cachedRandomAccess(raw);
+  return ra as RandomAccess & { close(): Promise<void> };
+}
+
+export type { RandomAccess } from '../internal/random-access.js';
+export type { Source } from '../internal/input.js';

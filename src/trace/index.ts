@@ -1,0 +1,8 @@
+/**
+ * `godiag/trace`: Go execution traces (runtime/trace, `go test -trace`, the flight recorder).
+ * @module godiag/trace
+ */
+
+export { parseTraceHeader, TRACE_HEADER_BYTES, WIRE_FORMAT_VERSIONS, type TraceHeader } from './header.js';
+export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
+export type { Source, InputOptions } from '../internal/input.js';

@@ -1,0 +1,158 @@
+/**
+ * The recorded fixture set (testdata/fixtures/manifest.json) and its goldens, shared by the golden tests
+ * and scripts/goldens.ts so that both sides iterate the same (fixture, command) pairs.
+ */
+
+import { readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'fflate';
+import { inspect } from '../../src/inspect.js';
+import { canonicalJson, float } from '../../src/internal/canonical-json.js';
+import { decodeUtf8 } from '../../src/internal/utf8.js';
+
+/** Repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Where fixtures live. */
+export const FIXTURES = join(ROOT, 'testdata', 'fixtures');
+/** Where goldens live. */
+export const GOLDENS = join(ROOT, 'testdata', 'goldens');
+
+/** One manifest entry, as written by testdata/gen/cmd/record. */
+export interface Fixture {
+  path: string;
+  format: 'trace' | 'pprof' | 'elf' | 'macho' | 'pe';
+  goVersion: string;
+  goos: string;
+  goarch: string;
+  program: string;
+  command: string;
+  storage: 'gzip' | 'raw';
+  sha256: string;
+  size: number;
+  originalSize: number;
+}
+
+/** The fixture manifest. */
+export interface Manifest {
+  toolchains: { version: string; status: string }[];
+  fixtures: Fixture[];
+}
+
+/** Reads testdata/fixtures/manifest.json. */
+export function loadManifest(): Manifest {
+  return JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+/** The stored bytes of a fixture (what is committed). */
+export function storedBytes(f: Fixture): Uint8Array {
+  return new Uint8Array(readFileSync(join(FIXTURES, f.path)));
+}
+
+/** The original bytes of a fixture: the storage gzip layer removed, as the oracle sees them. */
+export function fixtureBytes(f: Fixture): Uint8Array {
+  const stored = storedBytes(f);
+  return f.storage === 'gzip' ? gunzipSync(stored) : stored;
+}
+
+/** A command whose output is compared with the Go oracle's, fixture by fixture. */
+export interface GoldenCommand {
+  /** Suffix of the golden file name: `<fixture path without .gz>.<name>.json`. */
+  name: string;
+  /** Arguments to the oracle before the file name. */
+  oracleArgs: string[];
+  /** Which fixtures it applies to. */
+  appliesTo(f: Fixture): boolean;
+  /** The TypeScript side: canonical JSON text, newline-terminated, as `godiag` prints it. */
+  run(bytes: Uint8Array): Promise<string>;
+}
+
+/** Every golden command; format issues add theirs here. */
+export const goldenCommands: GoldenCommand[] = [
+  {
+    name: 'inspect',
+    oracleArgs: ['inspect'],
+    appliesTo: () => true,
+    run: async (bytes) => canonicalJson(await inspect(bytes)) + '\n',
+  },
+];
+
+/** Path of the golden file of a command on a fixture. */
+export function goldenPath(f: Fixture, command: GoldenCommand): string {
+  return join(GOLDENS, `${f.path.replace(/\.gz$/, '')}.${command.name}.json`);
+}
+
+/** A golden that is not derived from a recorded fixture: an input file checked in beside it. */
+export interface ExtraGolden {
+  /** Input, relative to the repository root. */
+  input: string;
+  /** Golden, relative to testdata/goldens. */
+  golden: string;
+  oracleArgs: string[];
+  run(bytes: Uint8Array): Promise<string>;
+}
+
+/** Goldens of the oracle's own rules: the canonical JSON of floats and byte strings. */
+export const extraGoldens: ExtraGolden[] = [
+  {
+    input: 'testdata/canon/cases.json',
+    golden: 'canon/cases.canon.json',
+    oracleArgs: ['canon'],
+    run: async (bytes) => {
+      const cases = JSON.parse(new TextDecoder().decode(bytes)) as { floats: string[]; strings: string[] };
+      const view = new DataView(new ArrayBuffer(8));
+      const floats = cases.floats.map((h) => {
+        view.setBigUint64(0, BigInt('0x' + h));
+        return float(view.getFloat64(0));
+      });
+      const strings = cases.strings.map((b) => decodeUtf8(Uint8Array.from(atob(b), (c) => c.charCodeAt(0))));
+      return canonicalJson({ floats, strings }) + '\n';
+    },
+  },
+];
+
+/** One golden to derive or compare: where its input is, what the oracle runs, and the TypeScript side. */
+export interface GoldenJob {
+  /** A readable name for test titles and messages. */
+  id: string;
+  /** Absolute path of the input as the oracle reads it (`.gz` = storage layer). */
+  input: string;
+  oracleArgs: string[];
+  /** Absolute path of the golden file. */
+  golden: string;
+  /** The input's original bytes (storage gzip removed). */
+  bytes(): Uint8Array;
+  run(bytes: Uint8Array): Promise<string>;
+}
+
+/** Every golden of the project: each command on each fixture it applies to, and the extra goldens. */
+export function goldenJobs(manifest: Manifest = loadManifest()): GoldenJob[] {
+  const jobs: GoldenJob[] = [];
+  for (const f of manifest.fixtures) {
+    for (const c of goldenCommands) {
+      if (!c.appliesTo(f)) continue;
+      jobs.push({
+        id: `${c.name} ${f.path}`,
+        input: join(FIXTURES, f.path),
+        oracleArgs: c.oracleArgs,
+        golden: goldenPath(f, c),
+        bytes: () => fixtureBytes(f),
+        run: c.run,
+      });
+    }
+  }
+  for (const e of extraGoldens) {
+    jobs.push({
+      id: `${e.oracleArgs.join(' ')} ${e.input}`,
+      input: join(ROOT, e.input),
+      oracleArgs: e.oracleArgs,
+      golden: join(GOLDENS, e.golden),
+      bytes: () => new Uint8Array(readFileSync(join(ROOT, e.input))),
+      run: e.run,
+    });
+  }
+  return jobs;
+}
+
+/** True when the fixture set is present (it is committed, so always in a clone). */
+export const haveFixtures = existsSync(join(FIXTURES, 'manifest.json'));

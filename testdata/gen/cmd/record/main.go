@@ -1,0 +1,461 @@
+// Command record builds and runs the fixture programs (testdata/gen/programs)
+// with a matrix of Go toolchains and stores their outputs under
+// testdata/fixtures/<goversion>/<goos>-<goarch>/, updating
+// testdata/fixtures/manifest.json.
+//
+// Run it from the repository root (scripts/fixtures.sh does):
+//
+//	go run ./testdata/gen/cmd/record [-toolchains go1.19,go1.22.12,...]
+//
+// Toolchain "go1.19" means the Debian package golang-1.19-go
+// (/usr/lib/go-1.19/bin/go), installed with apt-get when missing and running
+// as root. Every other entry is fetched through the module proxy with
+// GOTOOLCHAIN=<version>. A toolchain that fails is reported and skipped; its
+// previous manifest entries and files are kept.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"go/version"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+)
+
+// defaultToolchains is the recording matrix, oldest first. The last entry is
+// "newest": it also cross-compiles for the crossTargets.
+var defaultToolchains = []string{
+	"go1.19",
+	"go1.21.13",
+	"go1.22.12",
+	"go1.23.12",
+	"go1.24.13",
+	"go1.25.14",
+	"go1.26.8",
+}
+
+// debianGo119 is where Debian's golang-1.19-go package installs its go command.
+const (
+	debianGo119    = "/usr/lib/go-1.19/bin/go"
+	debianGo119Pkg = "golang-1.19-go"
+)
+
+// ldflags keeps executables small by dropping DWARF (-w), which halves the
+// compressed size. The symbol table is kept (no -s): it costs only ~45 KB
+// compressed per binary and lets symbol/pclntab readers be tested on it (on
+// PE, runtime.pclntab is found through the symbol table).
+const ldflags = "-w"
+
+type target struct{ goos, goarch string }
+
+// crossTargets are built (not run) with the newest toolchain only.
+var crossTargets = []target{{"darwin", "arm64"}, {"windows", "amd64"}}
+
+type entry struct {
+	Path         string `json:"path"`
+	Format       string `json:"format"`
+	GoVersion    string `json:"goVersion"`
+	GOOS         string `json:"goos"`
+	GOARCH       string `json:"goarch"`
+	Program      string `json:"program"`
+	Command      string `json:"command"`
+	Storage      string `json:"storage"`
+	SHA256       string `json:"sha256"`
+	Size         int    `json:"size"`
+	OriginalSize int    `json:"originalSize"`
+}
+
+type toolchainStatus struct {
+	Version string `json:"version"`
+	Status  string `json:"status"`
+}
+
+type manifest struct {
+	Toolchains []toolchainStatus `json:"toolchains"`
+	Fixtures   []entry           `json:"fixtures"`
+}
+
+var (
+	flagToolchains = flag.String("toolchains", strings.Join(defaultToolchains, ","), "comma-separated toolchains to record, oldest first; the last one also cross-compiles")
+	flagOut        = flag.String("out", filepath.Join("testdata", "fixtures"), "fixtures directory")
+	flagPrograms   = flag.String("programs", filepath.Join("testdata", "gen", "programs"), "fixture programs module directory")
+)
+
+func main() {
+	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "record: "+format+"\n", args...) }
+	flag.Parse()
+	if flag.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-out dir] [-programs dir]")
+		os.Exit(2)
+	}
+	programs, err := filepath.Abs(*flagPrograms)
+	if err == nil {
+		_, err = os.Stat(filepath.Join(programs, "go.mod"))
+	}
+	if err != nil {
+		log("fixture programs module not found (run from the repository root): %v", err)
+		os.Exit(1)
+	}
+	outDir, err := filepath.Abs(*flagOut)
+	if err != nil {
+		log("%v", err)
+		os.Exit(1)
+	}
+	man, err := readManifest(filepath.Join(outDir, "manifest.json"))
+	if err != nil {
+		log("%v", err)
+		os.Exit(1)
+	}
+	list := strings.Split(*flagToolchains, ",")
+	var statuses []toolchainStatus
+	for i, tc := range list {
+		tc = strings.TrimSpace(tc)
+		if tc == "" {
+			continue
+		}
+		newest := i == len(list)-1
+		r := &recorder{toolchain: tc, programs: programs, outDir: outDir, log: log}
+		ver, entries, err := r.record(newest)
+		if err != nil {
+			log("%s: skipped: %v", tc, err)
+			name := tc
+			if ver != "" {
+				name = ver
+			}
+			statuses = append(statuses, toolchainStatus{name, "failed: " + oneLine(err.Error())})
+			continue
+		}
+		log("%s: ok (%d files)", ver, len(entries))
+		statuses = append(statuses, toolchainStatus{ver, "ok"})
+		// Replace this version's entries.
+		kept := man.Fixtures[:0]
+		for _, e := range man.Fixtures {
+			if e.GoVersion != ver {
+				kept = append(kept, e)
+			}
+		}
+		man.Fixtures = append(kept, entries...)
+	}
+	for _, s := range statuses {
+		replaced := false
+		for i := range man.Toolchains {
+			if man.Toolchains[i].Version == s.Version {
+				man.Toolchains[i] = s
+				replaced = true
+			}
+		}
+		if !replaced {
+			man.Toolchains = append(man.Toolchains, s)
+		}
+	}
+	if err := writeManifest(filepath.Join(outDir, "manifest.json"), man); err != nil {
+		log("%v", err)
+		os.Exit(1)
+	}
+	total := 0
+	for _, e := range man.Fixtures {
+		total += e.Size
+	}
+	log("manifest: %d fixtures, %d bytes stored", len(man.Fixtures), total)
+}
+
+type recorder struct {
+	toolchain string // as listed: "go1.19" or a GOTOOLCHAIN value
+	programs  string // absolute path of the programs module
+	outDir    string // absolute path of testdata/fixtures
+	log       func(string, ...any)
+
+	goCmd   string   // go command to run
+	env     []string // extra environment for every go command
+	envDesc string   // the part of env shown in manifest commands
+}
+
+// setup chooses the go command and environment for r.toolchain and returns
+// the exact version it reports (e.g. "go1.19.8").
+func (r *recorder) setup() (string, error) {
+	r.env = []string{"GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0"}
+	if r.toolchain == "go1.19" {
+		if _, err := os.Stat(debianGo119); err != nil {
+			if os.Geteuid() != 0 {
+				return "", fmt.Errorf("%s not installed (apt-get install %s) and not root", debianGo119, debianGo119Pkg)
+			}
+			r.log("installing %s with apt-get", debianGo119Pkg)
+			cmd := exec.Command("apt-get", "install", "-y", debianGo119Pkg)
+			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return "", fmt.Errorf("apt-get install %s: %v: %s", debianGo119Pkg, err, lastLines(out, 3))
+			}
+		}
+		r.goCmd = debianGo119
+		r.env = append(r.env, "GOTOOLCHAIN=local")
+		r.envDesc = ""
+	} else {
+		r.goCmd = "go"
+		r.env = append(r.env, "GOTOOLCHAIN="+r.toolchain)
+		r.envDesc = "GOTOOLCHAIN=" + r.toolchain + " "
+	}
+	out, err := r.goRun(nil, "env", "GOVERSION")
+	if err != nil {
+		return "", err
+	}
+	ver := strings.TrimSpace(string(out))
+	if ver == "" {
+		// go1.19's "go env" knows GOVERSION, but be defensive.
+		return "", errors.New("go env GOVERSION printed nothing")
+	}
+	if r.toolchain != "go1.19" && ver != r.toolchain {
+		return ver, fmt.Errorf("GOTOOLCHAIN=%s runs %s", r.toolchain, ver)
+	}
+	if r.toolchain == "go1.19" && !strings.HasPrefix(ver, "go1.19") {
+		return ver, fmt.Errorf("%s is %s", debianGo119, ver)
+	}
+	return ver, nil
+}
+
+// goRun runs the go command in the programs module with extra env.
+func (r *recorder) goRun(extraEnv []string, args ...string) ([]byte, error) {
+	cmd := exec.Command(r.goCmd, args...)
+	cmd.Dir = r.programs
+	cmd.Env = append(append(os.Environ(), r.env...), extraEnv...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return out, fmt.Errorf("%s %s: %v: %s", r.goCmd, strings.Join(args, " "), err, lastLines(stderr.Bytes(), 3))
+	}
+	return out, nil
+}
+
+// build compiles program for t into exe and returns the command line to record.
+func (r *recorder) build(program string, t target, exe string) (string, error) {
+	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=" + ldflags, "-o", exe, "./" + program}
+	if _, err := r.goRun([]string{"GOOS=" + t.goos, "GOARCH=" + t.goarch}, args...); err != nil {
+		return "", err
+	}
+	out := filepath.Base(exe)
+	cmdline := fmt.Sprintf("%sGOWORK=off CGO_ENABLED=0 GOOS=%s GOARCH=%s go build -trimpath -buildvcs=false '-ldflags=%s' -o %s ./%s",
+		r.envDesc, t.goos, t.goarch, ldflags, out, program)
+	return cmdline, nil
+}
+
+// record records every fixture of one toolchain. It writes into a temporary
+// directory and only replaces testdata/fixtures/<ver> once all succeeded.
+func (r *recorder) record(newest bool) (string, []entry, error) {
+	ver, err := r.setup()
+	if err != nil {
+		return ver, nil, err
+	}
+	r.log("%s: recording with %s", ver, r.goCmd)
+	tmp, err := os.MkdirTemp("", "godiag-record-")
+	if err != nil {
+		return ver, nil, err
+	}
+	defer os.RemoveAll(tmp)
+	stage := filepath.Join(tmp, "stage")
+	var entries []entry
+	add := func(rel string, data []byte, storage, format string, t target, command string) error {
+		stored := data
+		if storage == "gzip" {
+			if stored, err = gzipBest(data); err != nil {
+				return err
+			}
+		}
+		dst := filepath.Join(stage, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, stored, 0o644); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(stored)
+		entries = append(entries, entry{
+			Path:         ver + "/" + rel,
+			Format:       format,
+			GoVersion:    ver,
+			GOOS:         t.goos,
+			GOARCH:       t.goarch,
+			Program:      "basic",
+			Command:      command,
+			Storage:      storage,
+			SHA256:       hex.EncodeToString(sum[:]),
+			Size:         len(stored),
+			OriginalSize: len(data),
+		})
+		return nil
+	}
+
+	// Native linux/amd64: build, run, store outputs.
+	host := target{"linux", "amd64"}
+	if runtime.GOOS != host.goos || runtime.GOARCH != host.goarch {
+		return ver, nil, fmt.Errorf("recording must run on linux/amd64, not %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	exe := filepath.Join(tmp, "basic")
+	buildCmd, err := r.build("basic", host, exe)
+	if err != nil {
+		return ver, nil, err
+	}
+	runOut := filepath.Join(tmp, "out")
+	run := exec.Command(exe, "-out", runOut)
+	if out, err := run.CombinedOutput(); err != nil {
+		return ver, nil, fmt.Errorf("running basic: %v: %s", err, lastLines(out, 3))
+	}
+	runCmd := "basic -out DIR"
+	dir := "linux-amd64/"
+	outputs := []struct{ file, rel, storage, format string }{
+		{"basic.trace", "basic.trace.gz", "gzip", "trace"},
+		{"basic-heap.pprof", "basic-heap.pprof", "raw", "pprof"},
+		{"basic-cpu.pprof", "basic-cpu.pprof", "raw", "pprof"},
+	}
+	for _, o := range outputs {
+		data, err := os.ReadFile(filepath.Join(runOut, o.file))
+		if err != nil {
+			return ver, nil, err
+		}
+		if err := add(dir+o.rel, data, o.storage, o.format, host, runCmd); err != nil {
+			return ver, nil, err
+		}
+	}
+	data, err := os.ReadFile(exe)
+	if err != nil {
+		return ver, nil, err
+	}
+	if err := add(dir+"basic.gz", data, "gzip", "elf", host, buildCmd); err != nil {
+		return ver, nil, err
+	}
+
+	if newest {
+		for _, t := range crossTargets {
+			name, format := "basic", "macho"
+			if t.goos == "windows" {
+				name, format = "basic.exe", "pe"
+			}
+			exe := filepath.Join(tmp, t.goos+"-"+t.goarch, name)
+			cmdline, err := r.build("basic", t, exe)
+			if err != nil {
+				return ver, nil, err
+			}
+			data, err := os.ReadFile(exe)
+			if err != nil {
+				return ver, nil, err
+			}
+			if err := add(t.goos+"-"+t.goarch+"/"+name+".gz", data, "gzip", format, t, cmdline); err != nil {
+				return ver, nil, err
+			}
+		}
+	}
+
+	// Replace the version's directory as a whole.
+	final := filepath.Join(r.outDir, ver)
+	if err := os.RemoveAll(final); err != nil {
+		return ver, nil, err
+	}
+	if err := os.MkdirAll(r.outDir, 0o755); err != nil {
+		return ver, nil, err
+	}
+	if err := copyTree(stage, final); err != nil {
+		return ver, nil, err
+	}
+	return ver, entries, nil
+}
+
+func gzipBest(data []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func copyTree(src, dst string) error {
+	return filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if info.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+}
+
+func readManifest(name string) (*manifest, error) {
+	data, err := os.ReadFile(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return &manifest{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return &m, nil
+}
+
+func writeManifest(name string, m *manifest) error {
+	sort.Slice(m.Fixtures, func(i, j int) bool { return m.Fixtures[i].Path < m.Fixtures[j].Path })
+	sort.SliceStable(m.Toolchains, func(i, j int) bool {
+		return version.Compare(m.Toolchains[i].Version, m.Toolchains[j].Version) < 0
+	})
+	if m.Toolchains == nil {
+		m.Toolchains = []toolchainStatus{}
+	}
+	if m.Fixtures == nil {
+		m.Fixtures = []entry{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(name, buf.Bytes(), 0o644)
+}
+
+var urlPattern = regexp.MustCompile(`[a-z]+://[^\s:]+`)
+
+// oneLine flattens an error message for the manifest, replacing URLs (e.g.
+// the download location of a missing toolchain) with "<url>".
+func oneLine(s string) string {
+	return urlPattern.ReplaceAllString(strings.Join(strings.Fields(s), " "), "<url>")
+}
+
+func lastLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}

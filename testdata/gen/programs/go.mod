@@ -1,0 +1,3 @@
+module godiag.dev/testdata/gen/programs
+
+go 1.19
