@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { goldenJobs, loadManifest, storedBytes } from './support/fixtures.js';
+import { goldenJobs, loadManifest, storedBytes } from '../support/fixtures.js';
 
 const manifest = loadManifest();
 
