@@ -2,7 +2,8 @@
  * gzip and zlib, detected by their magic bytes and decompressed as a stream (fflate).
  *
  * Decompressed output counts against `Limits.maxInputBytes` (or a caller's lower limit) so a small
- * "zip bomb" cannot exhaust memory; gzip's CRC-32 and length trailer are verified for single-member files.
+ * "zip bomb" cannot exhaust memory. Checksums (gzip's CRC-32 and length, zlib's Adler-32) are verified,
+ * for gzip on single-member files.
  * @module
  */
 
@@ -10,7 +11,7 @@ import { Gunzip, Unzlib } from 'fflate';
 import { ErrorCode, GodiagError } from './errors.js';
 import { Limits } from './limits.js';
 import { StreamReader } from './stream-reader.js';
-import { crc32 } from './crc32.js';
+import { adler32, crc32 } from './crc32.js';
 import { concat } from './input.js';
 
 /** The compression wrappers godiag recognises. */
@@ -65,16 +66,17 @@ export async function* decompress(
   let produced = 0;
   let consumed = 0;
   let members = 0;
-  let crc = 0;
-  const tail = new Uint8Array(8); // last 8 compressed bytes: gzip's CRC-32 and ISIZE
+  let sum = compression === 'gzip' ? 0 : 1;
+  const tail = new Uint8Array(8); // last 8 compressed bytes: the checksum trailer
   let tailLen = 0;
   const inflater = compression === 'gzip' ? new Gunzip() : new Unzlib();
   inflater.ondata = (data) => {
     produced += data.length;
     if (produced > max) throw overLimit(compression, consumed, max);
-    if (compression === 'gzip') crc = crc32(data, crc);
+    sum = compression === 'gzip' ? crc32(data, sum) : adler32(data, sum);
     out.push(data);
   };
+  // fflate announces each member after the first; only a single member's trailer ends the input.
   if (inflater instanceof Gunzip) inflater.onmember = () => void members++;
 
   const push = (chunk: Uint8Array, final: boolean) => {
@@ -99,13 +101,11 @@ export async function* decompress(
     push(chunk, false);
     yield* out.splice(0);
   }
+  checkMinimumSize(compression, consumed);
   push(new Uint8Array(0), true);
   yield* out.splice(0);
 
-  if (compression === 'gzip' && members <= 1 && tailLen === 8) {
-    const view = new DataView(tail.buffer);
-    checkTrailer(view.getUint32(0, true), view.getUint32(4, true), crc, produced, consumed - 8);
-  }
+  if (members === 0 && tailLen === 8) checkTrailer(compression, tail, sum, produced, consumed);
 }
 
 /** Decompresses in-memory gzip or zlib bytes synchronously (used by sync readers and `detect`). */
@@ -120,7 +120,9 @@ export function decompressSync(bytes: Uint8Array, compression: 'gzip' | 'zlib', 
     if (produced > max) throw overLimit(compression, bytes.length, max);
     parts.push(data);
   };
+  // fflate announces each member after the first; only a single member's trailer ends the input.
   if (inflater instanceof Gunzip) inflater.onmember = () => void members++;
+  checkMinimumSize(compression, bytes.length);
   try {
     inflater.push(bytes, true);
   } catch (e) {
@@ -128,9 +130,9 @@ export function decompressSync(bytes: Uint8Array, compression: 'gzip' | 'zlib', 
     throw fromFflate(e, compression, bytes.length);
   }
   const out = concat(parts, produced);
-  if (compression === 'gzip' && members <= 1 && bytes.length >= 8) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
-    checkTrailer(view.getUint32(0, true), view.getUint32(4, true), crc32(out), produced, bytes.length - 8);
+  if (members === 0) {
+    const sum = compression === 'gzip' ? crc32(out) : adler32(out);
+    checkTrailer(compression, bytes.subarray(bytes.length - 8), sum, produced, bytes.length);
   }
   return out;
 }
@@ -159,15 +161,43 @@ export function decompressPrefix(bytes: Uint8Array, compression: 'gzip' | 'zlib'
   return concat(parts, produced).subarray(0, Math.min(maxOut, produced));
 }
 
-function checkTrailer(wantCrc: number, wantSize: number, crc: number, produced: number, offset: number): void {
-  const size = produced % 2 ** 32;
-  if (wantCrc !== crc || wantSize !== size) {
-    throw new GodiagError(ErrorCode.Corrupt, {
-      format: 'gzip',
-      offset,
-      message: `checksum mismatch: the trailer says CRC-32 ${hex(wantCrc)} over ${wantSize} bytes, the data has ${hex(crc)} over ${size} bytes`,
+/** Header + smallest deflate block + trailer: anything shorter cannot be a whole stream. */
+const MIN_SIZE = { gzip: 10 + 2 + 8, zlib: 2 + 2 + 4 } as const;
+
+function checkMinimumSize(compression: 'gzip' | 'zlib', size: number): void {
+  if (size < MIN_SIZE[compression]) {
+    throw new GodiagError(ErrorCode.Truncated, {
+      format: compression,
+      offset: size,
+      message: `unexpected end of input: a ${compression} stream is at least ${MIN_SIZE[compression]} bytes, this one has ${size}`,
     });
   }
+}
+
+/**
+ * fflate does not verify checksums, so we do: gzip ends with CRC-32 and length mod 2^32 (little-endian),
+ * zlib with Adler-32 (big-endian). `tail` is the last 8 input bytes; `end` the input length.
+ */
+function checkTrailer(compression: 'gzip' | 'zlib', tail: Uint8Array, sum: number, produced: number, end: number): void {
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  const size = produced % 2 ** 32;
+  if (compression === 'gzip') {
+    const wantCrc = view.getUint32(0, true);
+    const wantSize = view.getUint32(4, true);
+    if (wantCrc === sum && wantSize === size) return;
+    throw new GodiagError(ErrorCode.Corrupt, {
+      format: 'gzip',
+      offset: end - 8,
+      message: `checksum mismatch: the trailer says CRC-32 ${hex(wantCrc)} over ${wantSize} bytes, the data has ${hex(sum)} over ${size} bytes`,
+    });
+  }
+  const want = view.getUint32(4, false);
+  if (want === sum) return;
+  throw new GodiagError(ErrorCode.Corrupt, {
+    format: 'zlib',
+    offset: end - 4,
+    message: `checksum mismatch: the trailer says Adler-32 ${hex(want)}, the data has ${hex(sum)}`,
+  });
 }
 
 function fromFflate(e: unknown, compression: 'gzip' | 'zlib', offset: number): GodiagError {

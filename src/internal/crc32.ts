@@ -1,4 +1,4 @@
-/** CRC-32 (IEEE 802.3, as gzip uses), table-driven. @module */
+/** CRC-32 (IEEE 802.3, as gzip uses) and Adler-32 (as zlib uses). @module */
 
 let table: Uint32Array | undefined;
 
@@ -18,4 +18,21 @@ export function crc32(bytes: Uint8Array, crc = 0): number {
   let c = ~crc;
   for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
+}
+
+/** Continues an Adler-32 (zlib's checksum) over `bytes`; start with `adler = 1`. */
+export function adler32(bytes: Uint8Array, adler = 1): number {
+  let a = adler & 0xffff;
+  let b = adler >>> 16;
+  // 5552 is the largest run for which b cannot overflow 2^32 before the modulo.
+  for (let i = 0; i < bytes.length; ) {
+    const end = Math.min(bytes.length, i + 5552);
+    for (; i < end; i++) {
+      a += bytes[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
 }

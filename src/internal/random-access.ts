@@ -42,9 +42,9 @@ export function bytesRandomAccess(bytes: Uint8Array | ArrayBuffer): RandomAccess
   const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   return {
     size: b.byteLength,
-    read(offset, length) {
+    async read(offset, length) {
       checkRange(b.byteLength, offset, length);
-      return Promise.resolve(b.subarray(offset, offset + length));
+      return b.subarray(offset, offset + length);
     },
   };
 }

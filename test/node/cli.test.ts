@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { main } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/commands.js';
+import { fixtureBytes, goldenCommands, goldenPath, loadManifest, ROOT } from '../support/fixtures.js';
+
+function fakeIo(stdin?: Uint8Array[]): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
+    stderr: { write: (s: string) => ((err += s), true), isTTY: false } as unknown as NodeJS.WriteStream,
+    ...(stdin
+      ? {
+          stdin: (async function* () {
+            yield* stdin;
+          })(),
+        }
+      : {}),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'godiag-cli-'));
+const manifest = loadManifest();
+const trace = manifest.fixtures.find((f) => f.format === 'trace')!;
+const inspectCommand = goldenCommands.find((c) => c.name === 'inspect')!;
+
+describe('godiag CLI', () => {
+  it('inspect --json prints what the oracle printed for the same file', async () => {
+    const path = join(tmp, 'trace.bin');
+    writeFileSync(path, fixtureBytes(trace));
+    const io = fakeIo();
+    expect(await main(['inspect', path, '--json'], io)).toBe(0);
+    expect(io.out()).toBe(readFileSync(goldenPath(trace, inspectCommand), 'utf8'));
+  });
+
+  it('inspect reads standard input with -', async () => {
+    const io = fakeIo([fixtureBytes(trace)]);
+    expect(await main(['inspect', '-'], io)).toBe(0);
+    expect(io.out()).toMatch(/^Go execution trace, format version 1\.\d+\n$/);
+  });
+
+  it('inspect describes storage-compressed files too', async () => {
+    const io = fakeIo();
+    expect(await main(['inspect', join(ROOT, 'testdata', 'fixtures', trace.path)], io)).toBe(0);
+    expect(io.out()).toMatch(/\(gzip-compressed\)/);
+  });
+
+  it('exits 1 on malformed input, naming the byte offset', async () => {
+    const path = join(tmp, 'junk.txt');
+    writeFileSync(path, 'this is not a profile');
+    const io = fakeIo();
+    expect(await main(['inspect', path], io)).toBe(1);
+    expect(io.err()).toMatch(/^godiag: input: data that is not a Go diagnostic format I know .* \(at byte 0\)\n$/);
+  });
+
+  it('exits 1 when the file cannot be read', async () => {
+    const io = fakeIo();
+    expect(await main(['inspect', join(tmp, 'missing')], io)).toBe(1);
+    expect(io.err()).toMatch(/ENOENT/);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    for (const argv of [[], ['inspect'], ['inspect', 'a', 'b'], ['inspect', '--nope', 'x'], ['frobnicate'], ['trace'], ['trace', 'dump', 'x']]) {
+      const io = fakeIo();
+      expect(await main(argv, io), argv.join(' ')).toBe(2);
+    }
+    const io = fakeIo();
+    await main(['trace', 'dump', 'x'], io);
+    expect(io.err()).toMatch(/no commands are available yet/);
+  });
+
+  it('--help and --version exit 0', async () => {
+    const io = fakeIo();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.out()).toMatch(/godiag inspect FILE/);
+    const v = fakeIo();
+    expect(await main(['--version'], v)).toBe(0);
+    expect(v.out().trim()).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
+  it('demo inspects the newest toolchain\'s samples', async () => {
+    const io = fakeIo();
+    expect(await main(['demo', join(ROOT, 'testdata', 'fixtures')], io)).toBe(0);
+    expect(io.out()).toMatch(/execution trace/);
+    expect(io.out()).toMatch(/pprof profile \(gzip\)/);
+    expect(io.out()).toMatch(/ELF 64-bit little-endian executable, amd64/);
+  });
+
+  it('runs as a process through tsx with the documented exit codes', () => {
+    const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+    const cli = join(ROOT, 'src', 'cli', 'main.ts');
+    expect(execFileSync(tsx, [cli, '--version'], { encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(spawnSync(tsx, [cli, 'inspect'], { encoding: 'utf8' }).status).toBe(2);
+    expect(spawnSync(tsx, [cli, 'inspect', join(ROOT, 'package.json')], { encoding: 'utf8' }).status).toBe(1);
+  });
+});
