@@ -1,0 +1,25 @@
+// The examples in docs/ run as documented (they are type-checked by `npm run typecheck`).
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../support/fixtures.js';
+
+const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+const run = (...args: string[]) =>
+  spawnSync(tsx, ['--tsconfig', 'tsconfig.test.json', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe('docs/examples', () => {
+  it('inspect-file.ts summarises a profile and reports a bad file with its offset', () => {
+    const ok = run('docs/examples/inspect-file.ts');
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/^pprof \{/);
+    const bad = run('docs/examples/inspect-file.ts', 'package.json');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/package\.json: not-format at byte 0: /);
+  });
+
+  it('byte-layer.ts round-trips and reports truncation', () => {
+    const r = run('docs/examples/byte-layer.ts');
+    expect(r.stdout).toBe('true runtime.main\ntrace: unexpected end of input: expected a 32-bit integer (at byte 23)\n');
+  });
+});
