@@ -40,7 +40,13 @@ section "Chromium for the browser checks"
 bash scripts/ensure-chromium.sh
 
 section "6/7 unit tests in headless Chromium (vitest.browser.config.ts)"
-vitest run --config vitest.browser.config.ts
+# VITEST_JSON (set by .ci/run) also writes vitest's JSON report there, for the CI's pass/fail summary.
+browser_reporters=()
+if [[ -n "${VITEST_JSON:-}" ]]; then
+  mkdir -p "$(dirname "$VITEST_JSON")"
+  browser_reporters=(--reporter=default --reporter=json "--outputFile.json=$VITEST_JSON")
+fi
+vitest run --config vitest.browser.config.ts "${browser_reporters[@]}"
 
 section "7/7 packaging smoke test (scripts/pack-smoke.sh)"
 bash scripts/pack-smoke.sh

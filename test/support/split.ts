@@ -1,7 +1,7 @@
 /** Helpers that present the same bytes as every kind of input godiag accepts, cut at given points. */
 
 import fc from 'fast-check';
-import type { Source } from '../../src/internal/input.js';
+import { concat, type Source } from '../../src/internal/input.js';
 
 /** Cuts `bytes` at the given offsets (sorted, deduplicated, clamped) into chunks. */
 export function cut(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
@@ -21,16 +21,7 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** Builds a source of the given kind that yields `parts` (for kinds that have chunks). */
 export function makeSource(kind: SourceKind, parts: Uint8Array[]): Source {
-  const whole = () => {
-    const n = parts.reduce((s, p) => s + p.length, 0);
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
+  const whole = () => concat(parts).slice(); // a fresh buffer, never one of the parts
   switch (kind) {
     case 'bytes':
       return whole();
