@@ -21,6 +21,8 @@ export default defineConfig([
     treeshake: true,
     target: 'es2022',
     platform: 'neutral',
+    // Keep `node:` specifiers in godiag/node so bundlers and Deno see they are built-ins.
+    removeNodeProtocol: false,
     tsconfig: 'tsconfig.build.json',
     external: ['node:fs', 'node:fs/promises', 'node:path', 'node:url'],
   },

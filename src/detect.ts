@@ -15,6 +15,7 @@ export const DETECT_BYTES = 64 * 1024;
 
 /** An execution trace: `go 1.N trace` header. */
 export interface DetectedTrace {
+  /** Discriminant: which format was found. */
   format: 'trace';
   /** The trace format version from the header, e.g. "1.23" (Go 1.24 writes 1.23). */
   version: string;
@@ -22,17 +23,21 @@ export interface DetectedTrace {
 
 /** A profile.proto profile, gzip-compressed (as Go writes it) or raw. */
 export interface DetectedPprof {
+  /** Discriminant: which format was found. */
   format: 'pprof';
+  /** `gzip` as Go writes profiles, or `none` for a raw protobuf. */
   compression: 'gzip' | 'none';
 }
 
 /** A profile in Go's legacy binary CPU format (before Go 1.9 wrote protobuf). */
 export interface DetectedLegacyCpuProfile {
+  /** Discriminant: which format was found. */
   format: 'pprof-legacy-cpu';
 }
 
 /** One of Go's text profiles (`?debug=1`). */
 export interface DetectedTextProfile {
+  /** Discriminant: which format was found. */
   format: 'pprof-text';
   /** Which profile the header line names. */
   profile: 'heap' | 'goroutine' | 'threadcreate' | 'contention' | 'mutex';
@@ -40,13 +45,17 @@ export interface DetectedTextProfile {
 
 /** A goroutine dump (`goroutine?debug=2`, `runtime.Stack(all)`, a crash's traceback). */
 export interface DetectedGoroutineDump {
+  /** Discriminant: which format was found. */
   format: 'goroutine-dump';
 }
 
 /** An ELF file (executable, shared object, relocatable, or core). */
 export interface DetectedElf {
+  /** Discriminant: which format was found. */
   format: 'elf';
+  /** `EI_CLASS`: 32- or 64-bit. */
   class: 32 | 64;
+  /** `EI_DATA`: the byte order of the file. */
   byteOrder: 'little' | 'big';
   /** `EI_OSABI`. */
   osabi: number;
@@ -62,34 +71,50 @@ export interface DetectedElf {
 
 /** A thin Mach-O file. */
 export interface DetectedMachO {
+  /** Discriminant: which format was found. */
   format: 'macho';
+  /** 32- or 64-bit, from the magic number. */
   bits: 32 | 64;
+  /** The byte order of the file, from the magic number. */
   byteOrder: 'little' | 'big';
   /** `cputype`. */
   cpu: number;
   /** `filetype`: 2 executable, 4 core, 6 dylib, … */
   type: number;
+  /** The GOARCH name of `cpu`, when Go has one. */
   arch?: string;
 }
 
 /** A universal (fat) Mach-O file. */
 export interface DetectedMachOUniversal {
+  /** Discriminant: which format was found. */
   format: 'macho-universal';
-  arches: { cpu: number; arch?: string }[];
+  /** The architectures it contains, in file order. */
+  arches: {
+    /** `cputype`. */
+    cpu: number;
+    /** The GOARCH name of `cpu`, when Go has one. */
+    arch?: string;
+  }[];
 }
 
 /** A PE (Windows) image. */
 export interface DetectedPe {
+  /** Discriminant: which format was found. */
   format: 'pe';
   /** COFF `Machine`. */
   machine: number;
+  /** 64 for a PE32+ optional header, else 32. */
   bits: 32 | 64;
+  /** The GOARCH name of `machine`, when Go has one. */
   arch?: string;
 }
 
 /** runtime/metrics values in one of the encodings the metrics reader knows. */
 export interface DetectedMetrics {
+  /** Discriminant: which format was found. */
   format: 'metrics';
+  /** Which text encoding carries the values. */
   encoding: 'prometheus-text' | 'expvar-json' | 'runtime-metrics-json';
 }
 
@@ -105,7 +130,10 @@ export type Detected = (
   | DetectedMachOUniversal
   | DetectedPe
   | DetectedMetrics
-) & { wrapper?: Exclude<Compression, 'none'> };
+) & {
+  /** Set when a gzip or zlib wrapper had to be removed to find the format. */
+  wrapper?: Exclude<Compression, 'none'>;
+};
 
 /**
  * Identifies a Go diagnostic format from the leading bytes of a file. Pass at least {@link DETECT_BYTES}

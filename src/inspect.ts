@@ -11,7 +11,9 @@ import { summarizeProfile, type ValueType } from './pprof/summary.js';
 
 /** A pprof profile's inspect summary. */
 export interface InspectedPprof extends DetectedPprof {
+  /** What each sample value measures, in order. */
   sampleTypes: ValueType[];
+  /** Number of samples. */
   samples: number;
 }
 

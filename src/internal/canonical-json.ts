@@ -11,7 +11,10 @@
 
 /** Marks a number as a float64 so it is printed with Go's `%g` shortest formatting. */
 export class JsonFloat {
-  constructor(readonly value: number) {}
+  constructor(
+    /** The float64 value. */
+    readonly value: number,
+  ) {}
 }
 
 /** Shorthand for `new JsonFloat(x)`. */

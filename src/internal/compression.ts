@@ -36,7 +36,9 @@ export interface DecompressOptions {
 
 /** The result of {@link maybeDecompress}: which wrapper was found, and the (decompressed) chunks. */
 export interface Decompressed {
+  /** The wrapper found (`none` if the input was not compressed). */
   compression: Compression;
+  /** The decompressed bytes (or the input unchanged). */
   chunks: AsyncIterable<Uint8Array>;
 }
 

@@ -10,7 +10,9 @@ import { checkRange, cachedRandomAccess, type RandomAccess } from '../internal/r
 
 /** A file as a streaming {@link Source}, with its size known (so progress can show a total). */
 export interface FileSource extends AsyncIterable<Uint8Array> {
+  /** File size in bytes when it was opened. */
   readonly size: number;
+  /** The path it reads. */
   readonly path: string;
 }
 
@@ -36,6 +38,12 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
   };
 }
 
+/** A file opened for random access; `close()` releases its handle. */
+export interface OpenedFile extends RandomAccess {
+  /** Closes the file handle. */
+  close(): Promise<void>;
+}
+
 /** Options for {@link openFile}. */
 export interface OpenFileOptions {
   /** Put a page cache in front of the file (default true): many small header reads become few reads. */
@@ -46,7 +54,7 @@ export interface OpenFileOptions {
  * Opens a file for random access through a file handle: each `read` reads just the bytes asked for.
  * Call `close()` when done.
  */
-export async function openFile(path: string, options: OpenFileOptions = {}): Promise<RandomAccess & { close(): Promise<void> }> {
+export async function openFile(path: string, options: OpenFileOptions = {}): Promise<OpenedFile> {
   const handle = await open(path, 'r');
   const { size } = await handle.stat();
   const raw: RandomAccess = {
@@ -65,7 +73,7 @@ export async function openFile(path: string, options: OpenFileOptions = {}): Pro
     close: () => handle.close(),
   };
   const ra = options.cache === false ? raw : cachedRandomAccess(raw);
-  return ra as RandomAccess & { close(): Promise<void> };
+  return ra as OpenedFile;
 }
 
 export type { RandomAccess } from '../internal/random-access.js';

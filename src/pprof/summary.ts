@@ -14,13 +14,17 @@ import { decodeUtf8 } from '../internal/utf8.js';
 
 /** A sample type of a profile: what a sample value measures, e.g. `alloc_space` in `bytes`. */
 export interface ValueType {
+  /** What is measured, e.g. `alloc_space`. */
   type: string;
+  /** Its unit, e.g. `bytes`. */
   unit: string;
 }
 
 /** What {@link summarizeProfile} reports. */
 export interface ProfileSummary {
+  /** Whether the profile was gzip-compressed. */
   compression: 'gzip' | 'none';
+  /** What each sample value measures, in order. */
   sampleTypes: ValueType[];
   /** Number of samples. */
   samples: number;
