@@ -110,8 +110,10 @@ export function describe(r: Inspected): string {
       const kind = ({ 1: 'relocatable', 2: 'executable', 3: 'shared object or PIE', 4: 'core file' } as Record<number, string>)[r.type] ?? `type ${r.type}`;
       return `ELF ${r.class}-bit ${r.byteOrder}-endian ${kind}, ${r.arch ?? `machine ${r.machine}`}, entry 0x${r.entry.toString(16)}${wrapped}`;
     }
-    case 'macho':
-      return `Mach-O ${r.bits}-bit ${r.byteOrder}-endian file type ${r.type}, ${r.arch ?? `cpu ${r.cpu}`}${wrapped}`;
+    case 'macho': {
+      const kind = ({ 1: 'object', 2: 'executable', 4: 'core file', 6: 'dynamic library' } as Record<number, string>)[r.type] ?? `file type ${r.type}`;
+      return `Mach-O ${r.bits}-bit ${r.byteOrder}-endian ${kind}, ${r.arch ?? `cpu ${r.cpu}`}${wrapped}`;
+    }
     case 'macho-universal':
       return `universal Mach-O: ${r.arches.map((a) => a.arch ?? `cpu ${a.cpu}`).join(', ')}${wrapped}`;
     case 'pe':

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,12 +87,12 @@ async function packageVersion(): Promise<string> {
   return pkg.version;
 }
 
+/** True when this module is the program being run (directly, through tsx, or through the npm bin link). */
 const isEntry = (() => {
   const arg = process.argv[1];
   if (arg === undefined) return false;
   try {
-    return resolve(arg).replace(/\.(ts|js|cjs|mjs)$/, '') === fileURLToPath(import.meta.url).replace(/\.(ts|js|cjs|mjs)$/, '') ||
-      /[/\\]godiag$/.test(arg);
+    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
   } catch {
     return false;
   }
