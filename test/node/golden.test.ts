@@ -27,7 +27,11 @@ describe('fixture manifest', () => {
 
 describe('goldens from the Go oracle', () => {
   const jobs = goldenJobs(manifest);
-  it.each(jobs.map((j) => [j.id, j] as const))('%s', async (_id, job) => {
+  const present = jobs.filter((j) => j.available);
+  const absent = jobs.filter((j) => !j.available);
+  // The shared corpus exists on development machines and in CI, not in a user's clone.
+  if (absent.length > 0) it.skip(`${absent.length} corpus goldens: ../shared/corpus is absent in this clone`, () => {});
+  it.each(present.map((j) => [j.id, j] as const))('%s', async (_id, job) => {
     expect(existsSync(job.golden), `missing golden ${job.golden}; run npm run goldens`).toBe(true);
     const golden = readFileSync(job.golden, 'utf8');
     expect(await job.run(job.bytes())).toBe(golden);

@@ -90,6 +90,8 @@ export interface ExtraGolden {
   golden: string;
   oracleArgs: string[];
   run(bytes: Uint8Array): Promise<string>;
+  /** The input is in the shared corpus, which may be absent: then the golden is kept but not compared. */
+  corpus?: boolean;
 }
 
 /** Goldens of the oracle's own rules: the canonical JSON of floats and byte strings. */
@@ -111,6 +113,32 @@ export const extraGoldens: ExtraGolden[] = [
   },
 ];
 
+/** Where the shared third-party corpus sits (absent in a user's clone: tests that need it skip). */
+export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+
+/** ELF files of the shared corpus (executables of old Go versions, a Go 1.9 core) checked by `inspect`. */
+const CORPUS_ELF = [
+  'gosym/goretk/gold-linux-386-1.15.0',
+  'gosym/goretk/gold-linux-amd64-1.5.0',
+  'gosym/goretk/gold-linux-amd64-1.12.0',
+  'gosym/goretk/gold-linux-amd64-1.15.0',
+  'gosym/goretk/gold-linux-amd64-1.16.0',
+  'gosym/goretk/gold-linux-amd64-1.18.0',
+  'core/go1.9/core',
+  'core/go1.9/tmp/test',
+];
+
+for (const path of CORPUS_ELF) {
+  const inspectCommand = goldenCommands[0]!;
+  extraGoldens.push({
+    input: join('..', 'shared', 'corpus', path),
+    golden: `corpus/${path}.inspect.json`,
+    oracleArgs: inspectCommand.oracleArgs,
+    run: inspectCommand.run,
+    corpus: true,
+  });
+}
+
 /** One golden to derive or compare: where its input is, what the oracle runs, and the TypeScript side. */
 export interface GoldenJob {
   /** A readable name for test titles and messages. */
@@ -123,6 +151,8 @@ export interface GoldenJob {
   /** The input's original bytes (storage gzip removed). */
   bytes(): Uint8Array;
   run(bytes: Uint8Array): Promise<string>;
+  /** False when the input is missing (the shared corpus is absent); the job is then skipped. */
+  available: boolean;
 }
 
 /** Every golden of the project: each command on each fixture it applies to, and the extra goldens. */
@@ -138,6 +168,7 @@ export function goldenJobs(manifest: Manifest = loadManifest()): GoldenJob[] {
         golden: goldenPath(f, c),
         bytes: () => fixtureBytes(f),
         run: c.run,
+        available: true,
       });
     }
   }
@@ -149,6 +180,7 @@ export function goldenJobs(manifest: Manifest = loadManifest()): GoldenJob[] {
       golden: join(GOLDENS, e.golden),
       bytes: () => new Uint8Array(readFileSync(join(ROOT, e.input))),
       run: e.run,
+      available: !e.corpus || existsSync(join(ROOT, e.input)),
     });
   }
   return jobs;
