@@ -153,12 +153,13 @@ export function decompressPrefix(bytes: Uint8Array, compression: 'gzip' | 'zlib'
     produced += data.length;
     if (produced >= maxOut) throw enough;
   };
+  let at = 0;
   try {
-    for (let at = 0; at < bytes.length && produced < maxOut; at += 4096) {
+    for (; at < bytes.length && produced < maxOut; at += 4096) {
       inflater.push(bytes.subarray(at, at + 4096), false);
     }
   } catch (e) {
-    if (e !== enough) throw fromFflate(e, compression, 0);
+    if (e !== enough) throw fromFflate(e, compression, at);
   }
   return concat(parts, produced).subarray(0, Math.min(maxOut, produced));
 }

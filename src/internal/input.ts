@@ -158,6 +158,7 @@ export async function readAll(source: Source, options: ReadAllOptions = {}): Pro
 /** Concatenates byte arrays; returns the only part itself when there is one. */
 export function concat(parts: readonly Uint8Array[], total?: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
+  if (parts.length === 0) return new Uint8Array(0);
   const n = total ?? parts.reduce((s, p) => s + p.byteLength, 0);
   const out = new Uint8Array(n);
   let at = 0;

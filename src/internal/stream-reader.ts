@@ -9,6 +9,7 @@
 import { ErrorCode, GodiagError, truncated, type FormatName } from './errors.js';
 import { ByteCursor } from './cursor.js';
 import { Limits, checkLimit } from './limits.js';
+import { concat } from './input.js';
 
 /** Reads exact byte counts and varints from an async stream of chunks. */
 export class StreamReader {
@@ -40,30 +41,24 @@ export class StreamReader {
    * @returns false if the stream ended first (what is left stays buffered).
    */
   async fill(n: number): Promise<boolean> {
-    while (this.buf.length - this.pos < n) {
-      if (this.ended) return false;
+    let have = this.buf.length - this.pos;
+    if (have >= n) return true;
+    // Gather whole chunks first and join once: appending chunk by chunk would copy quadratically
+    // when one large read spans many small chunks.
+    const parts = have > 0 ? [this.buf.subarray(this.pos)] : [];
+    while (have < n && !this.ended) {
       const r = await this.source.next();
       if (r.done) {
         this.ended = true;
-        return false;
+        break;
       }
-      this.append(r.value);
+      parts.push(r.value);
+      have += r.value.length;
     }
-    return true;
-  }
-
-  private append(chunk: Uint8Array): void {
-    const left = this.buf.length - this.pos;
     this.consumedBefore += this.pos;
-    if (left === 0) {
-      this.buf = chunk;
-    } else {
-      const joined = new Uint8Array(left + chunk.length);
-      joined.set(this.buf.subarray(this.pos));
-      joined.set(chunk, left);
-      this.buf = joined;
-    }
+    this.buf = concat(parts, have);
     this.pos = 0;
+    return have >= n;
   }
 
   /** True when every byte of the stream has been consumed. */
