@@ -3,6 +3,7 @@
  * @module godiag/pprof
  */
 
-export { summarizeProfile, type ProfileSummary, type ValueType } from './summary.js';
+export { summarizeProfile, type ProfileSummary } from './summary.js';
+export type { Profile, Sample, Label, Mapping, Location, Line, Function, ValueType } from './profile.js';
 export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
 export type { Source, InputOptions } from '../internal/input.js';

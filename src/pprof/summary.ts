@@ -11,14 +11,8 @@ import { maybeDecompress } from '../internal/compression.js';
 import { StreamReader } from '../internal/stream-reader.js';
 import { readKey, skipValue, WireType } from '../internal/protowire.js';
 import { decodeUtf8 } from '../internal/utf8.js';
+import type { ValueType } from './profile.js';
 
-/** A sample type of a profile: what a sample value measures, e.g. `alloc_space` in `bytes`. */
-export interface ValueType {
-  /** What is measured, e.g. `alloc_space`. */
-  type: string;
-  /** Its unit, e.g. `bytes`. */
-  unit: string;
-}
 
 /** What {@link summarizeProfile} reports. */
 export interface ProfileSummary {
