@@ -7,7 +7,8 @@
 import { detect, DETECT_BYTES, type Detected, type DetectedPprof } from './detect.js';
 import { chunks, type InputOptions, type Source } from './internal/input.js';
 import { StreamReader } from './internal/stream-reader.js';
-import { summarizeProfile, type ValueType } from './pprof/summary.js';
+import { summarizeProfile } from './pprof/summary.js';
+import type { ValueType } from './pprof/profile.js';
 
 /** A pprof profile's inspect summary. */
 export interface InspectedPprof extends DetectedPprof {
