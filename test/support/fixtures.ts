@@ -21,7 +21,7 @@ export const GOLDENS = join(ROOT, 'testdata', 'goldens');
 /** One manifest entry, as written by testdata/gen/cmd/record. */
 export interface Fixture {
   path: string;
-  format: 'trace' | 'pprof' | 'elf' | 'macho' | 'pe';
+  format: 'trace' | 'pprof' | 'pprof-text' | 'goroutine-dump' | 'elf' | 'macho' | 'pe';
   goVersion: string;
   goos: string;
   goarch: string;
@@ -72,7 +72,8 @@ export const goldenCommands: GoldenCommand[] = [
   {
     name: 'inspect',
     oracleArgs: ['inspect'],
-    appliesTo: () => true,
+    // The oracle identifies these with Go's readers (header bytes, google/pprof, debug/elf|macho|pe).
+    appliesTo: (f) => ['trace', 'pprof', 'elf', 'macho', 'pe'].includes(f.format),
     run: async (bytes) => canonicalJson(await inspect(bytes)) + '\n',
   },
 ];
