@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { inspect, type Inspected } from '../inspect.js';
 import { canonicalJson } from '../internal/canonical-json.js';
+import { dumpProfile } from '../pprof/dump.js';
+import { parseProfile } from '../pprof/parse.js';
 import type { Source } from '../internal/input.js';
 import { fileSource } from '../node/index.js';
 import { checkFlags, parseArgs, UsageError } from './args.js';
@@ -121,6 +123,22 @@ export function describe(r: Inspected): string {
   }
 }
 
+const pprofDumpCommand: Command = {
+  summary: 'print a profile as canonical JSON',
+  async run(argv, io) {
+    const args = parseArgs(argv);
+    checkFlags(args, []);
+    if (args.positional.length !== 1) throw new UsageError('usage: godiag pprof dump FILE');
+    const path = args.positional[0]!;
+    const { source, progress } = await openInput(path, io);
+    try {
+      io.stdout.write(dumpProfile(await parseProfile(source, { onProgress: progress.onProgress })) + '\n');
+    } finally {
+      progress.done();
+    }
+  },
+};
+
 /** Top-level commands. */
 export const commands: Record<string, Command> = {
   inspect: inspectCommand,
@@ -130,7 +148,10 @@ export const commands: Record<string, Command> = {
 /** Per-format command groups; each format's reader registers its commands here. */
 export const formatGroups: Record<string, FormatGroup> = {
   trace: { help: 'godiag trace: execution traces; the trace reader is not available yet', commands: {} },
-  pprof: { help: 'godiag pprof: pprof profiles; the profile reader is not available yet', commands: {} },
+  pprof: {
+    help: 'godiag pprof dump FILE   print the profile as canonical JSON (as the Go oracle prints google/pprof\'s parse)',
+    commands: { dump: pprofDumpCommand },
+  },
   metrics: { help: 'godiag metrics: runtime/metrics snapshots; the metrics reader is not available yet', commands: {} },
   gosym: { help: 'godiag gosym: Go symbol tables; the symbol table reader is not available yet', commands: {} },
   core: { help: 'godiag core: core files of Go programs; the core reader is not available yet', commands: {} },

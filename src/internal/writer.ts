@@ -11,7 +11,7 @@ import { zigzagEncode } from './int64.js';
 /** A growable little- or big-endian byte writer. */
 export class ByteWriter {
   private buf: Uint8Array;
-  private view: DataView;
+  private dv: DataView;
   /** Bytes written so far. */
   length = 0;
   /** Byte order of `u16()`, `u32()`, `u64()`. */
@@ -19,7 +19,7 @@ export class ByteWriter {
 
   constructor(initialCapacity = 256, littleEndian = true) {
     this.buf = new Uint8Array(Math.max(16, initialCapacity));
-    this.view = new DataView(this.buf.buffer);
+    this.dv = new DataView(this.buf.buffer);
     this.littleEndian = littleEndian;
   }
 
@@ -31,7 +31,7 @@ export class ByteWriter {
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.dv = new DataView(next.buffer);
   }
 
   /** Appends one byte. */
@@ -43,21 +43,21 @@ export class ByteWriter {
   /** Appends a 16-bit integer in the writer's byte order. */
   u16(v: number): this {
     this.reserve(2);
-    this.view.setUint16(this.length, v, this.littleEndian);
+    this.dv.setUint16(this.length, v, this.littleEndian);
     this.length += 2;
     return this;
   }
   /** Appends a 32-bit integer in the writer's byte order. */
   u32(v: number): this {
     this.reserve(4);
-    this.view.setUint32(this.length, v, this.littleEndian);
+    this.dv.setUint32(this.length, v, this.littleEndian);
     this.length += 4;
     return this;
   }
   /** Appends a 64-bit integer in the writer's byte order (negative values as two's complement). */
   u64(v: bigint): this {
     this.reserve(8);
-    this.view.setBigUint64(this.length, BigInt.asUintN(64, v), this.littleEndian);
+    this.dv.setBigUint64(this.length, BigInt.asUintN(64, v), this.littleEndian);
     this.length += 8;
     return this;
   }
@@ -75,6 +75,7 @@ export class ByteWriter {
       return this;
     }
     if (v < 0n || v > 0xffff_ffff_ffff_ffffn) throw new RangeError(`uvarint: ${v} is outside 0..2^64−1`);
+    if (v <= 0x1f_ffff_ffff_ffffn) return this.uvarint(Number(v)); // the common case avoids bigint arithmetic
     this.reserve(10);
     while (v >= 0x80n) {
       this.buf[this.length++] = Number(v & 0x7fn) | 0x80;
@@ -106,6 +107,28 @@ export class ByteWriter {
   lengthPrefixedString(s: string): this {
     const b = encodeUtf8(s);
     return this.uvarint(b.length).bytes(b);
+  }
+
+  /**
+   * Appends an unsigned varint given as two 32-bit halves (from a `BigInt64Array`'s 32-bit view), so
+   * 64-bit values are written without creating bigints.
+   */
+  uvarintHalves(lo: number, hi: number): this {
+    if (hi === 0) return this.uvarint(lo);
+    this.reserve(10);
+    // Emit 7 bits at a time from the 64-bit value hi:lo.
+    while (hi !== 0 || lo >= 0x80) {
+      this.buf[this.length++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    this.buf[this.length++] = lo;
+    return this;
+  }
+
+  /** The written bytes without copying; valid until the next write. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
   }
 
   /** Returns the written bytes (a copy trimmed to length; the writer can keep going). */

@@ -1,9 +1,15 @@
 /**
- * `godiag/pprof`: pprof profiles (profile.proto, gzip or raw).
+ * `godiag/pprof`: pprof profiles (profile.proto, gzip or raw), read and written with google/pprof's semantics.
  * @module godiag/pprof
  */
 
-export { summarizeProfile, type ProfileSummary } from './summary.js';
 export type { Profile, Sample, Label, Mapping, Location, Line, Function, ValueType } from './profile.js';
+export { parseProfile, parseProfileBytes, type ParseProfileOptions } from './parse.js';
+export { decodeProfile } from './decode.js';
+export { encodeProfile, encodeUncompressed, type EncodeProfileOptions } from './encode.js';
+export { checkValid, type ValidateOffsets } from './validate.js';
+export { groupLabels, type GroupedLabels } from './labels.js';
+export { dumpProfile, profileToJson } from './dump.js';
+export { summarizeProfile, type ProfileSummary } from './summary.js';
 export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
 export type { Source, InputOptions } from '../internal/input.js';

@@ -69,8 +69,8 @@ export interface Mapping {
 
 /** A source line of a location; several lines mean inlined calls (the last is the caller). */
 export interface Line {
-  /** The function; undefined when the file gives function id 0. */
-  function: Function | undefined;
+  /** The function (validation rejects lines without one). */
+  function: Function;
   /** Line number (0 if unknown). */
   line: number;
   /** Column number (0 if unknown). */

@@ -67,13 +67,21 @@ describe('godiag CLI', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    for (const argv of [[], ['inspect'], ['inspect', 'a', 'b'], ['inspect', '--nope', 'x'], ['frobnicate'], ['trace'], ['trace', 'dump', 'x']]) {
+    for (const argv of [[], ['inspect'], ['inspect', 'a', 'b'], ['inspect', '--nope', 'x'], ['frobnicate'], ['trace'], ['trace', 'dump', 'x'], ['pprof', 'frob', 'x'], ['pprof', 'dump']]) {
       const io = fakeIo();
       expect(await main(argv, io), argv.join(' ')).toBe(2);
     }
     const io = fakeIo();
     await main(['trace', 'dump', 'x'], io);
     expect(io.err()).toMatch(/no commands are available yet/);
+  });
+
+  it('pprof dump prints what the oracle printed', async () => {
+    const profile = manifest.fixtures.find((f) => f.format === 'pprof')!;
+    const io = fakeIo();
+    expect(await main(['pprof', 'dump', join(ROOT, 'testdata', 'fixtures', profile.path)], io)).toBe(0);
+    const pprofCommand = goldenCommands.find((c) => c.name === 'pprof')!;
+    expect(io.out()).toBe(readFileSync(goldenPath(profile, pprofCommand), 'utf8'));
   });
 
   it('--help and --version exit 0', async () => {

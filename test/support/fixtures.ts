@@ -8,6 +8,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'fflate';
 import { inspect } from '../../src/inspect.js';
+import { dumpProfile } from '../../src/pprof/dump.js';
+import { parseProfileBytes } from '../../src/pprof/parse.js';
 import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 
@@ -77,6 +79,14 @@ export const goldenCommands: GoldenCommand[] = [
     run: async (bytes) => canonicalJson(await inspect(bytes)) + '\n',
   },
 ];
+
+goldenCommands.push({
+  name: 'pprof',
+  oracleArgs: ['pprof'],
+  // google/pprof's ParseData on the profile; the legacy text encodings join when their reader does.
+  appliesTo: (f) => f.format === 'pprof',
+  run: async (bytes) => dumpProfile(parseProfileBytes(bytes)) + '\n',
+});
 
 /** Path of the golden file of a command on a fixture. */
 export function goldenPath(f: Fixture, command: GoldenCommand): string {
