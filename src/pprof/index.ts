@@ -10,6 +10,7 @@ export { encodeProfile, encodeUncompressed, type EncodeProfileOptions } from './
 export { checkValid, type ValidateOffsets } from './validate.js';
 export { groupLabels, type GroupedLabels } from './labels.js';
 export { dumpProfile, profileToJson } from './dump.js';
+export { samples, type Frame, type ResolvedSample } from './samples.js';
 export { summarizeProfile, type ProfileSummary } from './summary.js';
 export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
 export type { Source, InputOptions } from '../internal/input.js';

@@ -18,6 +18,13 @@ describe('docs/examples', () => {
     expect(bad.stderr).toMatch(/package\.json: not-format at byte 0: /);
   });
 
+  it('pprof-top.ts prints five functions with their flat values', () => {
+    const r = run('docs/examples/pprof-top.ts');
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim().split('\n')).toHaveLength(5);
+    expect(r.stdout).toMatch(/^\d+ nanoseconds\t\S+/);
+  });
+
   it('byte-layer.ts round-trips and reports truncation', () => {
     const r = run('docs/examples/byte-layer.ts');
     expect(r.stdout).toBe('true runtime.main\ntrace: unexpected end of input: expected a 32-bit integer (at byte 23)\n');

@@ -6,6 +6,7 @@ import { encodeProfile, encodeUncompressed } from '../../src/pprof/encode.js';
 import { dumpProfile } from '../../src/pprof/dump.js';
 import { parseProfile, parseProfileBytes } from '../../src/pprof/parse.js';
 import { checkValid } from '../../src/pprof/validate.js';
+import { samples } from '../../src/pprof/samples.js';
 import { ErrorCode, GodiagError } from '../../src/internal/errors.js';
 import { arbitraryProfile } from '../support/profiles.js';
 import { encodeMessage, type ProtoField } from '../support/proto.js';
@@ -62,6 +63,21 @@ describe('profile.proto', () => {
     const gz = encodeProfile(p);
     const short = gz.subarray(0, at % gz.length);
     await expect(parseProfile(short)).rejects.toBeInstanceOf(GodiagError);
+  });
+});
+
+describe('samples()', () => {
+  test.prop([arbitraryProfile])('expands each location into one frame per line, innermost first', (p) => {
+    let i = 0;
+    for (const { sample, frames } of samples(p)) {
+      expect(sample).toBe(p.sample[i++]);
+      const expected = sample.location.flatMap((l) =>
+        l.line.length === 0 ? [''] : l.line.map((ln) => ln.function.name),
+      );
+      expect(frames.map((f) => f.function)).toEqual(expected);
+      expect(frames.filter((f) => !f.inlined)).toHaveLength(sample.location.length);
+    }
+    expect(i).toBe(p.sample.length);
   });
 });
 
