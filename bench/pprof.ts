@@ -29,7 +29,8 @@ if (!file) {
   }
   file = join(dir, 'bigheap.pprof');
   console.error('recording a large heap profile (testdata/gen/programs/bigheap)…');
-  execFileSync('go', ['run', '.', '-out', file], { cwd: 'testdata/gen/programs/bigheap', stdio: 'inherit', env: { ...process.env, GOWORK: 'off' } });
+  // The programs module is not in go.work (it must build with old toolchains), hence GOWORK=off.
+  execFileSync('go', ['-C', 'testdata/gen/programs', 'run', './bigheap', '-o', file], { stdio: 'inherit', env: { ...process.env, GOWORK: 'off' } });
 }
 const gz = new Uint8Array(readFileSync(file));
 const raw = gz[0] === 0x1f ? gunzipSync(gz) : gz;

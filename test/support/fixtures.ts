@@ -28,6 +28,8 @@ export interface Fixture {
   goos: string;
   goarch: string;
   program: string;
+  /** What the file holds, for profiles and dumps: cpu, heap, allocs, goroutine, …, goroutine-debug2, crash-all. */
+  kind?: string;
   command: string;
   storage: 'gzip' | 'raw';
   sha256: string;

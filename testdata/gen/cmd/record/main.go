@@ -7,6 +7,11 @@
 //
 //	go run ./testdata/gen/cmd/record [-toolchains go1.19,go1.22.12,...]
 //
+// Programs: basic (a trace, two profiles, its executable; the newest toolchain
+// also cross-compiles it) and profiles (every runtime/pprof profile kind as
+// proto and debug=1 text, goroutine dumps, and the output of a crash with
+// GOTRACEBACK=all and =system). Manifest entries of profiles carry a "kind".
+//
 // Toolchain "go1.19" means the Debian package golang-1.19-go
 // (/usr/lib/go-1.19/bin/go), installed with apt-get when missing and running
 // as root. Every other entry is fetched through the module proxy with
@@ -74,6 +79,9 @@ type entry struct {
 	SHA256       string `json:"sha256"`
 	Size         int    `json:"size"`
 	OriginalSize int    `json:"originalSize"`
+	// Kind says what a file holds within its format, e.g. "heap" for a heap
+	// profile or "crash-all" for the output of a crash with GOTRACEBACK=all.
+	Kind string `json:"kind,omitempty"`
 }
 
 type toolchainStatus struct {
@@ -264,7 +272,7 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 	defer os.RemoveAll(tmp)
 	stage := filepath.Join(tmp, "stage")
 	var entries []entry
-	add := func(rel string, data []byte, storage, format string, t target, command string) error {
+	add := func(rel string, data []byte, storage, format string, t target, program, kind, command string) error {
 		stored := data
 		if storage == "gzip" {
 			if stored, err = gzipBest(data); err != nil {
@@ -285,13 +293,17 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 			GoVersion:    ver,
 			GOOS:         t.goos,
 			GOARCH:       t.goarch,
-			Program:      "basic",
+			Program:      program,
 			Command:      command,
 			Storage:      storage,
 			SHA256:       hex.EncodeToString(sum[:]),
 			Size:         len(stored),
 			OriginalSize: len(data),
+			Kind:         kind,
 		})
+		if program == "profiles" && len(stored) >= maxFixtureSize {
+			r.log("%s: warning: %s is %d bytes stored (limit %d)", ver, rel, len(stored), maxFixtureSize)
+		}
 		return nil
 	}
 
@@ -312,17 +324,17 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 	}
 	runCmd := "basic -out DIR"
 	dir := "linux-amd64/"
-	outputs := []struct{ file, rel, storage, format string }{
-		{"basic.trace", "basic.trace.gz", "gzip", "trace"},
-		{"basic-heap.pprof", "basic-heap.pprof", "raw", "pprof"},
-		{"basic-cpu.pprof", "basic-cpu.pprof", "raw", "pprof"},
+	outputs := []struct{ file, rel, storage, format, kind string }{
+		{"basic.trace", "basic.trace.gz", "gzip", "trace", ""},
+		{"basic-heap.pprof", "basic-heap.pprof", "raw", "pprof", "allocs"},
+		{"basic-cpu.pprof", "basic-cpu.pprof", "raw", "pprof", "cpu"},
 	}
 	for _, o := range outputs {
 		data, err := os.ReadFile(filepath.Join(runOut, o.file))
 		if err != nil {
 			return ver, nil, err
 		}
-		if err := add(dir+o.rel, data, o.storage, o.format, host, runCmd); err != nil {
+		if err := add(dir+o.rel, data, o.storage, o.format, host, "basic", o.kind, runCmd); err != nil {
 			return ver, nil, err
 		}
 	}
@@ -330,8 +342,40 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 	if err != nil {
 		return ver, nil, err
 	}
-	if err := add(dir+"basic.gz", data, "gzip", "elf", host, buildCmd); err != nil {
+	if err := add(dir+"basic.gz", data, "gzip", "elf", host, "basic", "", buildCmd); err != nil {
 		return ver, nil, err
+	}
+
+	// The profiles program: every profile kind, as proto and as text, and
+	// goroutine dumps, including the output of crashes.
+	profExe := filepath.Join(tmp, "profiles")
+	if _, err := r.build("profiles", host, profExe); err != nil {
+		return ver, nil, err
+	}
+	profOut := filepath.Join(tmp, "profiles-out")
+	run = exec.Command(profExe, "-out", profOut)
+	if out, err := run.CombinedOutput(); err != nil {
+		return ver, nil, fmt.Errorf("running profiles: %v: %s", err, lastLines(out, 3))
+	}
+	for _, o := range profileOutputs {
+		data, err := os.ReadFile(filepath.Join(profOut, o.file))
+		if err != nil {
+			return ver, nil, err
+		}
+		if err := addText(add, dir+o.file, data, o.format, host, o.kind, "profiles -out DIR"); err != nil {
+			return ver, nil, err
+		}
+	}
+	for _, level := range []string{"all", "system"} {
+		data, err := runCrash(profExe, level)
+		if err != nil {
+			return ver, nil, err
+		}
+		name := "profiles-crash-" + level + ".txt"
+		cmdline := "GOTRACEBACK=" + level + " profiles -crash 2>" + name + " (exit status 2)"
+		if err := addText(add, dir+name, data, "goroutine-dump", host, "crash-"+level, cmdline); err != nil {
+			return ver, nil, err
+		}
 	}
 
 	if newest {
@@ -349,7 +393,7 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 			if err != nil {
 				return ver, nil, err
 			}
-			if err := add(t.goos+"-"+t.goarch+"/"+name+".gz", data, "gzip", format, t, cmdline); err != nil {
+			if err := add(t.goos+"-"+t.goarch+"/"+name+".gz", data, "gzip", format, t, "basic", "", cmdline); err != nil {
 				return ver, nil, err
 			}
 		}
@@ -367,6 +411,67 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 		return ver, nil, err
 	}
 	return ver, entries, nil
+}
+
+// maxFixtureSize is the stored size a file of the profiles program should
+// stay below; the recorder warns about a larger one.
+const maxFixtureSize = 200 << 10
+
+// textGzipThreshold: text fixtures larger than this are stored gzip-compressed
+// (name + ".gz"); smaller ones, and every .pprof file, are stored as written.
+const textGzipThreshold = 20 << 10
+
+// profileOutputs are the files "profiles -out DIR" writes, with their
+// manifest format and kind.
+var profileOutputs = []struct{ file, format, kind string }{
+	{"profiles-cpu.pprof", "pprof", "cpu"},
+	{"profiles-heap.pprof", "pprof", "heap"},
+	{"profiles-allocs.pprof", "pprof", "allocs"},
+	{"profiles-goroutine.pprof", "pprof", "goroutine"},
+	{"profiles-threadcreate.pprof", "pprof", "threadcreate"},
+	{"profiles-block.pprof", "pprof", "block"},
+	{"profiles-mutex.pprof", "pprof", "mutex"},
+	{"profiles-heap.txt", "pprof-text", "heap"},
+	{"profiles-allocs.txt", "pprof-text", "allocs"},
+	{"profiles-goroutine.txt", "pprof-text", "goroutine"},
+	{"profiles-threadcreate.txt", "pprof-text", "threadcreate"},
+	{"profiles-block.txt", "pprof-text", "block"},
+	{"profiles-mutex.txt", "pprof-text", "mutex"},
+	{"profiles-goroutine-debug2.txt", "goroutine-dump", "goroutine-debug2"},
+	{"profiles-runtime-stack.txt", "goroutine-dump", "runtime-stack"},
+}
+
+type addFunc func(rel string, data []byte, storage, format string, t target, program, kind, command string) error
+
+// addText adds a file of the profiles program, gzip-storing a text file
+// larger than textGzipThreshold.
+func addText(add addFunc, rel string, data []byte, format string, t target, kind, command string) error {
+	storage := "raw"
+	if strings.HasSuffix(rel, ".txt") && len(data) > textGzipThreshold {
+		storage = "gzip"
+		rel += ".gz"
+	}
+	return add(rel, data, storage, format, t, "profiles", kind, command)
+}
+
+// runCrash runs "profiles -crash" with GOTRACEBACK=level and returns its
+// standard error, the crash output. The program must exit with status 2, as
+// an unrecovered panic does.
+func runCrash(exe, level string) ([]byte, error) {
+	cmd := exec.Command(exe, "-crash")
+	cmd.Env = append(os.Environ(), "GOTRACEBACK="+level)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
+		return nil, fmt.Errorf("profiles -crash with GOTRACEBACK=%s: want exit status 2, got %v: %s", level, err, lastLines(stderr.Bytes(), 3))
+	}
+	if stdout.Len() != 0 || !bytes.HasPrefix(stderr.Bytes(), []byte("panic: ")) {
+		return nil, fmt.Errorf("profiles -crash with GOTRACEBACK=%s: unexpected output: %s", level, lastLines(stderr.Bytes(), 3))
+	}
+	return stderr.Bytes(), nil
 }
 
 func gzipBest(data []byte) ([]byte, error) {
