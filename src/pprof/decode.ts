@@ -15,8 +15,8 @@
 
 import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { decodeUtf8 } from '../internal/utf8.js';
-import type { Function, Label, Line, Location, Mapping, Profile, Sample, ValueType } from './profile.js';
-import { ProtoReader, int64Array, keyOf } from './wire.js';
+import { SampleTable, type Function, type Label, type Line, type Location, type Mapping, type Profile, type ValueType } from './profile.js';
+import { LITTLE_ENDIAN, ProtoReader, keyOf } from './wire.js';
 import { checkValid } from './validate.js';
 
 interface RawValueType {
@@ -29,12 +29,6 @@ interface RawLabel {
   str: number;
   num: bigint;
   unit: number;
-}
-interface RawSample {
-  locations: (number | bigint)[];
-  values: number[]; // 32-bit halves
-  labels: RawLabel[];
-  at: number;
 }
 interface RawLine {
   fn: number | bigint;
@@ -60,6 +54,67 @@ interface RawMapping {
   at: number;
 }
 
+/**
+ * The samples of one decode, by column: one object per sample would be millions of small allocations on
+ * large profiles, and garbage collection would dominate decoding. Columns grow by doubling.
+ */
+class SampleColumns {
+  /** Low 32 bits of each location id; ids of 2^32 and above also have their high half in `highIds`. */
+  ids: Uint32Array;
+  idCount = 0;
+  readonly highIds = new Map<number, number>();
+  /** Sample values as 32-bit halves (lo, hi). */
+  values: Uint32Array = new Uint32Array(1 << 12);
+  valueCount = 0;
+  /** Per sample: where its ids and values end, and the offset of its message. */
+  idsEnd: Uint32Array = new Uint32Array(1 << 10);
+  valuesEnd: Uint32Array = new Uint32Array(1 << 10);
+  offsets: Float64Array = new Float64Array(1 << 10);
+  count = 0;
+  readonly labels = new Map<number, RawLabel[]>();
+
+  constructor(inputBytes: number) {
+    // Stacks are most of a large profile and an id takes at least one byte: start near the final size.
+    this.ids = new Uint32Array(Math.max(1 << 12, inputBytes >>> 2));
+  }
+
+  pushId(lo: number, hi: number): void {
+    if (this.idCount === this.ids.length) this.ids = grow(this.ids);
+    if (hi !== 0) this.highIds.set(this.idCount, hi);
+    this.ids[this.idCount++] = lo;
+  }
+
+  pushValue(lo: number, hi: number): void {
+    if (this.valueCount + 2 > this.values.length) this.values = grow(this.values);
+    this.values[this.valueCount++] = lo;
+    this.values[this.valueCount++] = hi;
+  }
+
+  startSample(offset: number): number {
+    if (this.count === this.offsets.length) {
+      const next = new Float64Array(this.offsets.length * 2);
+      next.set(this.offsets);
+      this.offsets = next;
+      this.idsEnd = grow(this.idsEnd);
+      this.valuesEnd = grow(this.valuesEnd);
+    }
+    this.offsets[this.count] = offset;
+    return this.count;
+  }
+
+  endSample(): void {
+    this.idsEnd[this.count] = this.idCount;
+    this.valuesEnd[this.count] = this.valueCount;
+    this.count++;
+  }
+}
+
+function grow(a: Uint32Array): Uint32Array {
+  const next = new Uint32Array(a.length * 2);
+  next.set(a);
+  return next;
+}
+
 /** A string index that cannot be valid (keeps out-of-range int64 indices as numbers). */
 const BAD_INDEX = -1;
 
@@ -75,7 +130,6 @@ export function decodeProfile(bytes: Uint8Array): Profile {
   const r = new ProtoReader(bytes);
   const end = bytes.length;
   const sampleTypes: RawValueType[] = [];
-  const samples: RawSample[] = [];
   const mappings: RawMapping[] = [];
   const locations: RawLocation[] = [];
   const functions: RawFunction[] = [];
@@ -91,6 +145,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
   let docUrl = 0;
   const scalarAt = { dropFrames: 0, keepFrames: 0, defaultSampleType: 0, docUrl: 0 };
   const halves: number[] = [];
+  const cols = new SampleColumns(bytes.length);
 
   while (r.nextField(end)) {
     switch (r.field) {
@@ -98,7 +153,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
         sampleTypes.push(readValueType(r, end));
         break;
       case 2:
-        samples.push(readSample(r, end));
+        readSample(r, end, cols);
         break;
       case 3:
         mappings.push(readMapping(r, end));
@@ -195,35 +250,19 @@ export function decodeProfile(bytes: Uint8Array): Profile {
     raw.fn.filename = str(raw.filename, raw.at, 'a function filename');
     functionById.set(keyOf(...halvesOf(raw.fn.id)), raw.fn);
   }
-  const locationById = new Map<number | bigint, Location>();
-  for (const raw of locations) {
+  const locationById = new Map<number | bigint, number>();
+  for (const [index, raw] of locations.entries()) {
     raw.loc.mapping = mappingById.get(raw.mapping);
     // An unknown function leaves a hole that checkValid reports, as google/pprof's nil function.
     raw.loc.line = raw.lines.map(
       (l): Line => ({ function: (l.fn === 0 ? undefined : functionById.get(l.fn)) as Function, line: l.line, column: l.column }),
     );
-    locationById.set(keyOf(...halvesOf(raw.loc.id)), raw.loc);
+    locationById.set(keyOf(...halvesOf(raw.loc.id)), index);
   }
   const valueType = (v: RawValueType, what: string): ValueType => ({ type: str(v.type, v.at, what), unit: str(v.unit, v.at, what) });
   const sampleType = sampleTypes.map((v) => valueType(v, 'a sample type'));
 
-  // A hole (undefined) in a stack is kept for checkValid to report, as google/pprof's nil location.
-  const sample: Sample[] = new Array<Sample>(samples.length);
-  for (let i = 0; i < samples.length; i++) {
-    const raw = samples[i]!;
-    // As google/pprof: a label with a string value ignores its unit (it is not even resolved).
-    const label: Label[] = raw.labels.map((l) => ({
-      key: str(l.key, raw.at, 'a label key'),
-      str: l.str === 0 ? '' : str(l.str, raw.at, 'a label value'),
-      num: l.num,
-      numUnit: l.str !== 0 || l.unit === 0 ? '' : str(l.unit, raw.at, 'a label unit'),
-    }));
-    sample[i] = {
-      location: raw.locations.map((id) => locationById.get(id)) as Location[],
-      value: int64Array(raw.values),
-      label,
-    };
-  }
+  const sample = buildSamples(cols, locationById, sampleType.length, str);
 
   const profile: Profile = {
     sampleType,
@@ -243,8 +282,135 @@ export function decodeProfile(bytes: Uint8Array): Profile {
   };
   profile.defaultSampleType = str(defaultSampleType, scalarAt.defaultSampleType, 'default_sample_type');
   profile.docUrl = str(docUrl, scalarAt.docUrl, 'doc_url');
-  checkValid(profile, { sampleOffsets: samples.map((s) => s.at) });
+  checkValid(profile);
   return profile;
+}
+
+type Resolve = (index: number, at: number, what: string) => string;
+
+/**
+ * Turns the id and value columns into a {@link SampleTable}: ids become location indices. Samples are
+ * checked in order, as google/pprof's CheckValid does: the value count must match the sample types, and
+ * every location id must exist.
+ */
+function buildSamples(
+  cols: SampleColumns,
+  locationById: ReadonlyMap<number | bigint, number>,
+  nTypes: number,
+  str: Resolve,
+): SampleTable {
+  const n = cols.count;
+  if (nTypes === 0 && n > 0) {
+    throw new GodiagError(ErrorCode.Corrupt, {
+      format: 'pprof',
+      offset: cols.offsets[0]!,
+      message: 'malformed profile: missing sample type information: samples exist but no sample types',
+    });
+  }
+  // id → index + 1 in a dense array when ids are small (as Go writes them: 1..n), else the map.
+  let maxId = 0;
+  for (const k of locationById.keys()) maxId = typeof k === 'number' && maxId !== -1 ? Math.max(maxId, k) : -1;
+  const dense = maxId >= 0 && maxId <= 4 * locationById.size + 64 ? new Int32Array(maxId + 1) : undefined;
+  if (dense) for (const [k, v] of locationById) dense[k as number] = v + 1;
+  const hasHigh = cols.highIds.size > 0;
+
+  const stacks = locationById.size <= 0x10000 ? new Uint16Array(cols.idCount) : new Uint32Array(cols.idCount);
+  const ids = cols.ids;
+  const halves = cols.values;
+  const stackStart = new Uint32Array(n + 1);
+  const values = new BigInt64Array(n * nTypes);
+  const words = LITTLE_ENDIAN ? new Uint32Array(values.buffer) : undefined;
+  const labels = new Map<number, readonly Label[]>();
+  let id = 0;
+  let value = 0;
+  for (let i = 0; i < n; i++) {
+    const at = cols.offsets[i]!;
+    const valuesEnd = cols.valuesEnd[i]!;
+    const nValues = (valuesEnd - value) >> 1;
+    if (nValues !== nTypes) {
+      throw new GodiagError(ErrorCode.Corrupt, {
+        format: 'pprof',
+        offset: at,
+        message: `malformed profile: sample ${i} has ${nValues} values but there are ${nTypes} sample types`,
+      });
+    }
+    for (let w = 2 * i * nTypes; value < valuesEnd; value += 2, w += 2) {
+      const lo = halves[value]!;
+      const hi = halves[value + 1]!;
+      if (words) {
+        words[w] = lo;
+        words[w + 1] = hi;
+      } else values[w >> 1] = BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+    }
+    stackStart[i] = id;
+    const idsEnd = cols.idsEnd[i]!;
+    if (dense === undefined || hasHigh) {
+      for (; id < idsEnd; id++) {
+        const lo = ids[id]!;
+        const hi = hasHigh ? cols.highIds.get(id) : undefined;
+        const key = hi === undefined ? lo : keyOf(lo, hi);
+        const index = locationById.get(key) ?? -1;
+        if (index < 0) throw unknownLocation(i, at, key);
+        stacks[id] = index;
+      }
+    }
+    id = idsEnd;
+    const raw = cols.labels.get(i);
+    // As google/pprof: a label with a string value is a string label (its unit is not even resolved);
+    // else one with a number or a unit is numeric; a label with neither is dropped.
+    if (raw !== undefined) {
+      const list: Label[] = [];
+      for (const l of raw) {
+        const key = str(l.key, at, 'a label key');
+        if (l.str !== 0) list.push({ kind: 'string', key, value: str(l.str, at, 'a label value') });
+        else if (l.num !== 0n || l.unit !== 0) list.push({ kind: 'number', key, value: l.num, unit: l.unit === 0 ? '' : str(l.unit, at, 'a label unit') });
+      }
+      if (list.length > 0) labels.set(i, list);
+    }
+  }
+  stackStart[n] = id;
+  if (dense !== undefined && !hasHigh) {
+    // The common case, in one tight pass per array type: small ids, a table lookup per frame.
+    const bad = stacks instanceof Uint16Array ? remap16(ids, stacks, dense) : remap32(ids, stacks, dense);
+    if (bad >= 0) {
+      let i = 0;
+      while (stackStart[i + 1]! <= bad) i++;
+      throw unknownLocation(i, cols.offsets[i]!, ids[bad]!);
+    }
+  }
+  return new SampleTable(stackStart, stacks, values, nTypes, labels);
+}
+
+/** Maps ids to location indices through `dense` (id → index + 1); returns the first unknown id's position or −1. */
+function remap16(ids: Uint32Array, out: Uint16Array, dense: Int32Array): number {
+  const limit = dense.length;
+  for (let i = 0; i < out.length; i++) {
+    const id = ids[i]!;
+    const index = id < limit ? dense[id]! - 1 : -1;
+    if (index < 0) return i;
+    out[i] = index;
+  }
+  return -1;
+}
+
+/** As {@link remap16}, for profiles with more than 65,536 locations. */
+function remap32(ids: Uint32Array, out: Uint32Array, dense: Int32Array): number {
+  const limit = dense.length;
+  for (let i = 0; i < out.length; i++) {
+    const id = ids[i]!;
+    const index = id < limit ? dense[id]! - 1 : -1;
+    if (index < 0) return i;
+    out[i] = index;
+  }
+  return -1;
+}
+
+function unknownLocation(sample: number, offset: number, id: number | bigint): GodiagError {
+  return new GodiagError(ErrorCode.Corrupt, {
+    format: 'pprof',
+    offset,
+    message: `malformed profile: sample ${sample} refers to location ${id}, which is not in the profile`,
+  });
 }
 
 function halvesOf(v: bigint): [number, number] {
@@ -278,30 +444,50 @@ function readValueType(r: ProtoReader, end: number): RawValueType {
   return out;
 }
 
-function readSample(r: ProtoReader, end: number): RawSample {
+function readSample(r: ProtoReader, end: number, cols: SampleColumns): void {
   r.expect(2, 'Profile');
-  const at = r.keyAt;
+  const index = cols.startSample(r.keyAt);
   const stop = r.length(end);
-  const out: RawSample = { locations: [], values: [], labels: [], at };
-  const ids: number[] = [];
+  const bytes = r.bytes;
+  // A sample's fields may repeat and interleave, but all of them are read before the next sample, so its
+  // ids and values are contiguous in the columns.
   while (r.nextField(stop)) {
-    switch (r.field) {
-      case 1:
-        ids.length = 0;
-        r.repeated(stop, 'Sample', ids);
-        for (let i = 0; i < ids.length; i += 2) out.locations.push(keyOf(ids[i]!, ids[i + 1]!));
-        break;
-      case 2:
-        r.repeated(stop, 'Sample', out.values);
-        break;
-      case 3:
-        out.labels.push(readLabel(r, stop));
-        break;
-      default:
-        r.skip(stop);
-    }
+    const f = r.field;
+    if (f === 1 || f === 2) {
+      if (r.wireType === 2) {
+        const packedEnd = r.length(stop);
+        if (f === 1) {
+          while (r.pos < packedEnd) {
+            const b = bytes[r.pos]!;
+            // One-byte ids (below 128) are the common case; skip the general varint reader for them.
+            if (b < 0x80 && cols.idCount < cols.ids.length) {
+              cols.ids[cols.idCount++] = b;
+              r.pos++;
+            } else {
+              r.varint();
+              cols.pushId(r.lo, r.hi);
+            }
+          }
+        } else {
+          while (r.pos < packedEnd) {
+            r.varint();
+            cols.pushValue(r.lo, r.hi);
+          }
+        }
+        if (r.pos > packedEnd) throw r.corrupt(`packed field ${f} of Sample ends inside a varint`, packedEnd);
+      } else {
+        r.expect(0, 'Sample');
+        r.varint();
+        if (f === 1) cols.pushId(r.lo, r.hi);
+        else cols.pushValue(r.lo, r.hi);
+      }
+    } else if (f === 3) {
+      let list = cols.labels.get(index);
+      if (list === undefined) cols.labels.set(index, (list = []));
+      list.push(readLabel(r, stop));
+    } else r.skip(stop);
   }
-  return out;
+  cols.endSample();
 }
 
 function readLabel(r: ProtoReader, end: number): RawLabel {

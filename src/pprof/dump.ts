@@ -14,10 +14,10 @@ export function profileToJson(p: Profile): JsonValue {
   return {
     sampleType: p.sampleType.map(vt),
     defaultSampleType: p.defaultSampleType,
-    sample: p.sample.map((s) => {
+    sample: Array.from(p.sample, (s) => {
       const g = groupLabels(s);
       return {
-        location: s.location.map((l) => l.id),
+        location: Array.from(s.stack, (i) => p.location[i]!.id),
         value: Array.from(s.value),
         label: g.label.size > 0 ? Object.fromEntries(g.label) : undefined,
         numLabel: g.numLabel.size > 0 ? Object.fromEntries(g.numLabel) : undefined,

@@ -85,8 +85,12 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   // String indices in google/pprof's preEncode order, so the table matches what Go writes.
   const vt = (v: ValueType) => [strings.add(v.type), strings.add(v.unit)] as const;
   const sampleTypes = p.sampleType.map(vt);
-  const labels = p.sample.map((s) =>
-    s.label.map((l) => ({ key: strings.add(l.key), str: l.str === '' ? 0 : strings.add(l.str), num: l.num, unit: l.numUnit === '' ? 0 : strings.add(l.numUnit) })),
+  const labels = Array.from(p.sample, (s) =>
+    s.label.map((l) =>
+      l.kind === 'string'
+        ? { key: strings.add(l.key), str: strings.add(l.value), num: 0n, unit: 0 }
+        : { key: strings.add(l.key), str: 0, num: l.value, unit: l.unit === '' ? 0 : strings.add(l.unit) },
+    ),
   );
   const mappings = p.mapping.map((m) => [strings.add(m.file), strings.add(m.buildId)] as const);
   const functions = p.function.map((f) => [strings.add(f.name), strings.add(f.systemName), strings.add(f.filename)] as const);
@@ -109,9 +113,11 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   };
 
   for (const t of sampleTypes) valueType(1, t);
-  p.sample.forEach((s, i) => {
+  const locationIds = p.location.map((l) => l.id);
+  for (let i = 0; i < p.sample.length; i++) {
+    const s = p.sample.get(i);
     body.length = 0;
-    repeated(body, packed, 1, s.location.map((l) => l.id));
+    repeated(body, packed, 1, Array.from(s.stack, (k) => locationIds[k]!));
     repeated(body, packed, 2, s.value);
     for (const l of labels[i]!) {
       inner.length = 0;
@@ -122,7 +128,7 @@ export function encodeUncompressed(p: Profile): Uint8Array {
       message(body, 3, inner);
     }
     message(w, 2, body);
-  });
+  }
   p.mapping.forEach((m, i) => {
     const [file, buildId] = mappings[i]!;
     body.length = 0;

@@ -3,11 +3,13 @@
  * @module godiag/pprof
  */
 
-export type { Profile, Sample, Label, Mapping, Location, Line, Function, ValueType } from './profile.js';
+export { SampleTable, type Profile, type Sample, type SampleInput, type Label, type Mapping, type Location, type Line, type Function, type ValueType } from './profile.js';
 export { parseProfile, parseProfileBytes, type ParseProfileOptions } from './parse.js';
 export { decodeProfile } from './decode.js';
+export { parseLegacyProfile } from './legacy/index.js';
+export { profileToString } from './string.js';
 export { encodeProfile, encodeUncompressed, type EncodeProfileOptions } from './encode.js';
-export { checkValid, type ValidateOffsets } from './validate.js';
+export { checkValid } from './validate.js';
 export { groupLabels, type GroupedLabels } from './labels.js';
 export { dumpProfile, profileToJson } from './dump.js';
 export { samples, type Frame, type ResolvedSample } from './samples.js';

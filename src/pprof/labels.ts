@@ -15,26 +15,23 @@ export interface GroupedLabels {
   numUnit: Map<string, string[]>;
 }
 
-/**
- * Groups a sample's labels as google/pprof does when it reads a profile: a label with a string value is a
- * string label; otherwise, if it has a number or a unit, a numeric label; a label with neither is dropped.
- */
+/** Groups a sample's labels by key, as google/pprof's model holds them; units line up with values. */
 export function groupLabels(sample: Pick<Sample, 'label'>): GroupedLabels {
   const label = new Map<string, string[]>();
   const numLabel = new Map<string, bigint[]>();
   const numUnit = new Map<string, string[]>();
   for (const l of sample.label) {
-    if (l.str !== '') {
-      push(label, l.key, l.str);
-    } else if (l.num !== 0n || l.numUnit !== '') {
+    if (l.kind === 'string') {
+      push(label, l.key, l.value);
+    } else {
       const values = numLabel.get(l.key) ?? [];
-      if (l.numUnit !== '') {
+      if (l.unit !== '') {
         // Units line up with values: earlier values without a unit get empty ones.
         const units = pad(numUnit.get(l.key) ?? [], values.length);
-        units.push(l.numUnit);
+        units.push(l.unit);
         numUnit.set(l.key, units);
       }
-      values.push(l.num);
+      values.push(l.value);
       numLabel.set(l.key, values);
     }
   }

@@ -1,6 +1,7 @@
 /**
- * Reading a profile from any input: gzip is removed (streaming), then profile.proto is decoded and
- * validated. This is google/pprof's `ParseData` for the protobuf encoding.
+ * Reading a profile from any input, as google/pprof's `ParseData`: gzip is removed (streaming), then the
+ * bytes are decoded as profile.proto; if that fails, the legacy encodings (Go's `?debug=1` text profiles,
+ * the legacy CPU format, C++ and Java formats) are tried.
  * @module
  */
 
@@ -9,6 +10,7 @@ import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { chunks, readAll, type InputOptions, type Source } from '../internal/input.js';
 import { Limits } from '../internal/limits.js';
 import { decodeProfile } from './decode.js';
+import { parseLegacyProfile } from './legacy/index.js';
 import type { Profile } from './profile.js';
 
 /** Options for {@link parseProfile}. */
@@ -22,14 +24,33 @@ export async function parseProfile(source: Source, options: ParseProfileOptions 
   const maxBytes = options.maxBytes ?? Limits.maxInputBytes;
   const { compression, chunks: body } = await maybeDecompress(chunks(source, options), { maxBytes });
   if (compression === 'zlib') throw zlibNotProfile();
-  return decodeProfile(await readAll(body, { maxBytes }));
+  return decodeAny(await readAll(body, { maxBytes }));
 }
 
 /** Reads a profile from bytes in memory, synchronously. */
 export function parseProfileBytes(bytes: Uint8Array, options: { maxBytes?: number } = {}): Profile {
   const compression = detectCompression(bytes);
   if (compression === 'zlib') throw zlibNotProfile();
-  return decodeProfile(compression === 'gzip' ? decompressSync(bytes, 'gzip', options) : bytes);
+  return decodeAny(compression === 'gzip' ? decompressSync(bytes, 'gzip', options) : bytes);
+}
+
+/**
+ * profile.proto first, then the legacy encodings — except after an empty input or concatenated profiles,
+ * which google/pprof reports without trying legacy parsers. When no legacy parser recognises the bytes,
+ * the protobuf error (with its offset) is the more useful one to report.
+ */
+function decodeAny(bytes: Uint8Array): Profile {
+  try {
+    return decodeProfile(bytes);
+  } catch (protoError) {
+    if (!(protoError instanceof GodiagError) || bytes.length === 0 || /concatenated profiles/.test(protoError.detail)) throw protoError;
+    try {
+      return parseLegacyProfile(bytes);
+    } catch (legacyError) {
+      if (legacyError instanceof GodiagError && legacyError.code === ErrorCode.NotFormat) throw protoError;
+      throw legacyError;
+    }
+  }
 }
 
 function zlibNotProfile(): GodiagError {

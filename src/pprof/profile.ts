@@ -17,30 +17,136 @@ export interface ValueType {
   unit: string;
 }
 
-/** One label of a sample, as profile.proto stores it: a string label or a numeric one (with a unit). */
-export interface Label {
+/** A label of a sample: a string label or a numeric one. */
+export type Label = StringLabel | NumberLabel;
+
+/** A string label, e.g. a pprof label set with `pprof.Do`. */
+export interface StringLabel {
+  /** Discriminant. */
+  kind: 'string';
   /** The label key. */
   key: string;
-  /** The string value (empty for a numeric label). */
-  str: string;
-  /** The numeric value (0 for a string label). */
-  num: bigint;
-  /** The unit of `num` (empty when unspecified). */
-  numUnit: string;
+  /** The value. */
+  value: string;
 }
 
-/** A sample: a stack (innermost location first), its values (one per sample type) and labels. */
+/** A numeric label, e.g. `bytes` of a heap sample, with an optional unit. */
+export interface NumberLabel {
+  /** Discriminant. */
+  kind: 'number';
+  /** The label key. */
+  key: string;
+  /** The value (int64). */
+  value: bigint;
+  /** The unit of `value`; empty when unspecified. */
+  unit: string;
+}
+
+/**
+ * One sample, as {@link SampleTable.get} returns it: views into the table's columns (no copies).
+ */
 export interface Sample {
-  /** The stack, leaf first. */
-  location: Location[];
+  /** The stack as indices into `Profile.location`, leaf first. */
+  stack: Uint16Array | Uint32Array;
   /** One value per entry of `Profile.sampleType`; exact int64. */
   value: BigInt64Array;
+  /** Labels in file order; `groupLabels` groups them by key as google/pprof's model does. */
+  label: readonly Label[];
+}
+
+/** A sample given by its objects, for building tables ({@link SampleTable.from}). */
+export interface SampleInput {
+  /** The stack, leaf first. */
+  location: readonly Location[];
+  /** One value per sample type. */
+  value: ArrayLike<bigint>;
+  /** Labels (none if omitted). */
+  label?: readonly Label[];
+}
+
+const NO_LABELS: readonly Label[] = Object.freeze([]);
+
+/**
+ * The samples of a profile, stored by column: all stacks in one array of location indices (16-bit when the
+ * profile has fewer than 65,536 locations), all values in one `BigInt64Array`. Large profiles hold millions
+ * of frames; a column costs 2–4 bytes a frame where an array of object references per sample costs 8 and a
+ * garbage collector's attention.
+ */
+export class SampleTable implements Iterable<Sample> {
+  /** Number of samples. */
+  readonly length: number;
+
   /**
-   * Labels in file order, as profile.proto stores them. google/pprof's model groups them by key into
-   * string and numeric labels, dropping labels whose value and unit are both empty; `groupLabels` does
-   * the same.
+   * @param stackStart - sample i's stack is `stacks[stackStart[i] .. stackStart[i + 1]]` (length + 1 entries)
+   * @param stacks - location indices of every stack, concatenated
+   * @param values - `valueCount` values per sample, concatenated
+   * @param valueCount - values per sample (the number of sample types)
+   * @param labels - labels by sample index; absent entries have none
    */
-  label: Label[];
+  constructor(
+    readonly stackStart: Uint32Array,
+    readonly stacks: Uint16Array | Uint32Array,
+    readonly values: BigInt64Array,
+    readonly valueCount: number,
+    readonly labels: ReadonlyMap<number, readonly Label[]> = new Map(),
+  ) {
+    this.length = stackStart.length - 1;
+  }
+
+  /** Sample `i` as views into the columns. */
+  get(i: number): Sample {
+    return { stack: this.stack(i), value: this.value(i), label: this.labels.get(i) ?? NO_LABELS };
+  }
+
+  /** The stack of sample `i` (location indices, leaf first). */
+  stack(i: number): Uint16Array | Uint32Array {
+    return this.stacks.subarray(this.stackStart[i]!, this.stackStart[i + 1]!);
+  }
+
+  /** The values of sample `i`. */
+  value(i: number): BigInt64Array {
+    return this.values.subarray(i * this.valueCount, (i + 1) * this.valueCount);
+  }
+
+  /** Iterates samples in order. */
+  *[Symbol.iterator](): Iterator<Sample> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+
+  /** An empty table. */
+  static empty(valueCount = 0): SampleTable {
+    return new SampleTable(new Uint32Array(1), new Uint16Array(0), new BigInt64Array(0), valueCount);
+  }
+
+  /**
+   * Builds a table from samples given by their objects. Every location must be an element of `locations`
+   * (the profile's table) and every sample must have `valueCount` values.
+   * @throws RangeError otherwise
+   */
+  static from(samples: readonly SampleInput[], locations: readonly Location[], valueCount: number): SampleTable {
+    const index = new Map<Location, number>();
+    locations.forEach((l, i) => index.set(l, i));
+    let frames = 0;
+    for (const s of samples) frames += s.location.length;
+    const stacks = locations.length <= 0x10000 ? new Uint16Array(frames) : new Uint32Array(frames);
+    const stackStart = new Uint32Array(samples.length + 1);
+    const values = new BigInt64Array(samples.length * valueCount);
+    const labels = new Map<number, readonly Label[]>();
+    let at = 0;
+    samples.forEach((s, i) => {
+      stackStart[i] = at;
+      for (const l of s.location) {
+        const k = index.get(l);
+        if (k === undefined) throw new RangeError(`sample ${i}: location ${l.id} is not in the profile's location table`);
+        stacks[at++] = k;
+      }
+      if (s.value.length !== valueCount) throw new RangeError(`sample ${i} has ${s.value.length} values, expected ${valueCount}`);
+      for (let v = 0; v < valueCount; v++) values[i * valueCount + v] = s.value[v]!;
+      if (s.label && s.label.length > 0) labels.set(i, s.label);
+    });
+    stackStart[samples.length] = at;
+    return new SampleTable(stackStart, stacks, values, valueCount, labels);
+  }
 }
 
 /** A mapped binary (executable or shared library) of the profiled process. */
@@ -111,8 +217,8 @@ export interface Profile {
   sampleType: ValueType[];
   /** The preferred sample type for display (empty: the last one). */
   defaultSampleType: string;
-  /** The samples. */
-  sample: Sample[];
+  /** The samples, stored by column. */
+  sample: SampleTable;
   /** Mapped binaries. */
   mapping: Mapping[];
   /** Program locations. */

@@ -32,7 +32,8 @@ export interface ResolvedSample {
 export function* samples(p: Profile): Generator<ResolvedSample, void, undefined> {
   for (const sample of p.sample) {
     const frames: Frame[] = [];
-    for (const loc of sample.location) {
+    for (const index of sample.stack) {
+      const loc = p.location[index]!;
       const n = loc.line.length;
       if (n === 0) frames.push({ function: '', file: '', line: 0, address: loc.address, inlined: false });
       for (let i = 0; i < n; i++) {

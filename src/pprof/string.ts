@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { Label, Location, Mapping, Profile, Sample } from './profile.js';
+import type { Location, Mapping, Profile, Sample } from './profile.js';
+import { groupLabels } from './labels.js';
 import { compareGoStrings, isGoSpace } from './legacy/go.js';
 
 /**
@@ -27,7 +28,7 @@ export function profileToString(p: Profile): string {
   let sh = '';
   for (const t of p.sampleType) sh += `${t.type}/${t.unit}${t.type === p.defaultSampleType ? '[dflt]' : ''} `;
   ss.push(goTrimSpace(sh));
-  for (const s of p.sample) ss.push(sampleString(s));
+  for (const s of p.sample) ss.push(sampleString(s, p.location));
   ss.push('Locations');
   for (const l of p.location) ss.push(locationString(l));
   ss.push('Mappings');
@@ -77,55 +78,26 @@ function locationString(l: Location): string {
   return ss.join('\n');
 }
 
-function sampleString(s: Sample): string {
+function sampleString(s: Sample, locations: readonly Location[]): string {
   let sv = '';
   for (const v of s.value) sv += ' ' + String(v).padStart(10);
   sv += ': ';
-  for (const l of s.location) sv += `${l.id} `;
+  for (const k of s.stack) sv += `${locations[k]!.id} `;
   const ss = [sv];
-  const { strings, numbers } = groupSampleLabels(s.label);
+  const { label: strings, numLabel: numbers, numUnit } = groupLabels(s);
   const header = ' '.repeat(16);
   if (strings.size > 0) {
     const ls = [...strings].map(([k, v]) => `${k}:[${v.join(' ')}]`);
     ss.push(header + ls.sort(compareGoStrings).join(' '));
   }
   if (numbers.size > 0) {
-    const ls = [...numbers].map(([k, { values, units }]) =>
-      units === undefined ? `${k}:[${values.join(' ')}]` : `${k}:[${values.map((v, i) => `${v} ${units[i]!}`).join(' ')}]`,
-    );
+    const ls = [...numbers].map(([k, values]) => {
+      const units = numUnit.get(k);
+      return units === undefined ? `${k}:[${values.join(' ')}]` : `${k}:[${values.map((v, i) => `${v} ${units[i]!}`).join(' ')}]`;
+    });
     ss.push(header + ls.sort(compareGoStrings).join(' '));
   }
   return ss.join('\n');
-}
-
-/** Labels grouped as google/pprof's `Sample.Label`, `NumLabel` and `NumUnit` maps hold them. */
-function groupSampleLabels(labels: readonly Label[]): {
-  strings: Map<string, string[]>;
-  numbers: Map<string, { values: bigint[]; units: string[] | undefined }>;
-} {
-  const strings = new Map<string, string[]>();
-  const numbers = new Map<string, { values: bigint[]; units: string[] | undefined }>();
-  for (const l of labels) {
-    if (l.str !== '') {
-      const v = strings.get(l.key);
-      if (v === undefined) strings.set(l.key, [l.str]);
-      else v.push(l.str);
-    } else if (l.num !== 0n || l.numUnit !== '') {
-      let e = numbers.get(l.key);
-      if (e === undefined) numbers.set(l.key, (e = { values: [], units: undefined }));
-      if (l.numUnit !== '') {
-        // Units are padded with "" for the values before the first one that has a unit.
-        e.units ??= [];
-        while (e.units.length < e.values.length) e.units.push('');
-        e.units.push(l.numUnit);
-      }
-      e.values.push(l.num);
-    }
-  }
-  for (const e of numbers.values()) {
-    if (e.units !== undefined) while (e.units.length < e.values.length) e.units.push('');
-  }
-  return { strings, numbers };
 }
 
 /** The first `n` code points of `s` (fmt's precision for strings counts runes). */

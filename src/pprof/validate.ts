@@ -8,27 +8,23 @@
 import { ErrorCode, GodiagError } from '../internal/errors.js';
 import type { Function, Location, Mapping, Profile } from './profile.js';
 
-/** Where the parts of a decoded profile were found, so errors can name a byte offset. */
-export interface ValidateOffsets {
-  /** Offset of each sample's message, by index. */
-  sampleOffsets?: readonly number[];
-}
-
 /**
  * Throws a `corrupt` {@link GodiagError} if the profile breaks one of google/pprof's validity rules.
- * For profiles built in memory the offset is 0 and the message names the object.
+ * The decoder checks samples as it builds the sample table (with byte offsets); for a profile built in
+ * memory the offset is 0 and the message names the object.
  */
-export function checkValid(p: Profile, offsets: ValidateOffsets = {}): void {
+export function checkValid(p: Profile): void {
   const fail = (message: string, offset = 0): never => {
     throw new GodiagError(ErrorCode.Corrupt, { format: 'pprof', offset, message: `malformed profile: ${message}` });
   };
   const n = p.sampleType.length;
   if (n === 0 && p.sample.length !== 0) fail('missing sample type information: samples exist but no sample types');
-  for (let i = 0; i < p.sample.length; i++) {
-    const s = p.sample[i]!;
-    const at = offsets.sampleOffsets?.[i] ?? 0;
-    if (s.value.length !== n) fail(`sample ${i} has ${s.value.length} values but there are ${n} sample types`, at);
-    for (const l of s.location) if (l === undefined) fail(`sample ${i} refers to a location id that is not in the profile`, at);
+  const t = p.sample;
+  if (t.valueCount !== n) fail(`samples have ${t.valueCount} values but there are ${n} sample types`);
+  if (t.values.length !== t.length * n) fail(`the sample table holds ${t.values.length} values for ${t.length} samples of ${n} types`);
+  const nLocations = p.location.length;
+  for (let i = 0; i < t.stacks.length; i++) {
+    if (t.stacks[i]! >= nLocations) fail(`a sample refers to location index ${t.stacks[i]}, beyond the ${nLocations} locations`);
   }
   const mappings = new Map<bigint, Mapping>();
   for (const m of p.mapping) {

@@ -10,7 +10,7 @@ import { ErrorCode, GodiagError, truncated } from '../internal/errors.js';
 const TWO_32 = 2 ** 32;
 
 /** Typed arrays use the platform's byte order; the 32-bit-halves fast path assumes little-endian. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Protobuf wire-type names for messages. */
 const WIRE_NAMES = ['varint', 'fixed64', 'length-delimited', 'start-group', 'end-group', 'fixed32', '6', '7'];
@@ -185,21 +185,6 @@ export class ProtoReader {
   corrupt(message: string, offset = this.pos): GodiagError {
     return new GodiagError(ErrorCode.Corrupt, { format: 'pprof', offset, message });
   }
-}
-
-/** Builds a `BigInt64Array` from 32-bit halves (lo, hi, lo, hi, …) without creating bigints. */
-export function int64Array(halves: readonly number[], from = 0, to = halves.length): BigInt64Array {
-  const n = (to - from) >> 1;
-  const out = new BigInt64Array(n);
-  if (LITTLE_ENDIAN) {
-    const words = new Uint32Array(out.buffer);
-    for (let i = 0; i < 2 * n; i++) words[i] = halves[from + i]!;
-  } else {
-    for (let i = 0; i < n; i++) {
-      out[i] = BigInt.asIntN(64, (BigInt(halves[from + 2 * i + 1]!) << 32n) | BigInt(halves[from + 2 * i]!));
-    }
-  }
-  return out;
 }
 
 /** The lookup key of a uint64 given as halves: a number when exact, else a bigint (never mixed for one value). */

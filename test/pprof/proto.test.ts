@@ -18,7 +18,7 @@ describe('profile.proto', () => {
   test.prop([arbitraryProfile])('decode(encode(p)) equals p, labels and ids included', (p) => {
     const back = decodeProfile(encodeUncompressed(p));
     expect(dumpProfile(back)).toBe(dumpProfile(p));
-    expect(back.sample.map((s) => s.label)).toEqual(p.sample.map((s) => s.label));
+    expect(Array.from(back.sample, (s) => s.label)).toEqual(Array.from(p.sample, (s) => s.label));
     // Encoding is deterministic, so a second round trip gives the same bytes.
     expect(encodeUncompressed(back)).toEqual(encodeUncompressed(p));
   });
@@ -70,12 +70,12 @@ describe('samples()', () => {
   test.prop([arbitraryProfile])('expands each location into one frame per line, innermost first', (p) => {
     let i = 0;
     for (const { sample, frames } of samples(p)) {
-      expect(sample).toBe(p.sample[i++]);
-      const expected = sample.location.flatMap((l) =>
+      expect(sample.stack).toEqual(p.sample.stack(i++));
+      const expected = Array.from(sample.stack, (k) => p.location[k]!).flatMap((l) =>
         l.line.length === 0 ? [''] : l.line.map((ln) => ln.function.name),
       );
       expect(frames.map((f) => f.function)).toEqual(expected);
-      expect(frames.filter((f) => !f.inlined)).toHaveLength(sample.location.length);
+      expect(frames.filter((f) => !f.inlined)).toHaveLength(sample.stack.length);
     }
     expect(i).toBe(p.sample.length);
   });
@@ -100,7 +100,7 @@ describe('google/pprof rules', () => {
 
   it('skips unknown fields', () => {
     const p = decodeProfile(encodeMessage([[99, 7], [98, enc('ignored')], ...strings('')]));
-    expect(p.sample).toEqual([]);
+    expect(p.sample.length).toBe(0);
   });
 
   it('rejects string indices outside the table', () => {
@@ -116,7 +116,7 @@ describe('google/pprof rules', () => {
 
   it('rejects dangling location and function ids, accepts an unknown mapping id as unmapped', () => {
     const base: ProtoField[] = [...strings(''), [1, [[1, 0]]]];
-    expect(() => decodeProfile(encodeMessage([...base, [2, [[1, 7], [2, 1]]]]))).toThrow(/sample 0 refers to a location id that is not in the profile/);
+    expect(() => decodeProfile(encodeMessage([...base, [2, [[1, 7], [2, 1]]]]))).toThrow(/sample 0 refers to location 7, which is not in the profile/);
     expect(() => decodeProfile(encodeMessage([...base, [4, [[1, 1], [4, [[1, 9]]]]]]))).toThrow(/location 1 has a line with no function/);
     const p = decodeProfile(encodeMessage([...base, [4, [[1, 1], [2, 5]]]]));
     expect(p.location[0]!.mapping).toBeUndefined();
@@ -137,8 +137,8 @@ describe('google/pprof rules', () => {
   it('keeps negative values and u64 ids exactly', () => {
     const bytes = encodeMessage([...strings('', 't'), [1, [[1, 1]]], [2, [[1, 2n ** 64n - 1n], [2, -3n]]], [4, [[1, 2n ** 64n - 1n], [3, 2n ** 63n + 5n]]]]);
     const p = decodeProfile(bytes);
-    expect(p.sample[0]!.value[0]).toBe(-3n);
-    expect(p.sample[0]!.location[0]!.id).toBe(2n ** 64n - 1n);
+    expect(p.sample.get(0).value[0]).toBe(-3n);
+    expect(p.location[p.sample.get(0).stack[0]!]!.id).toBe(2n ** 64n - 1n);
     expect(p.location[0]!.address).toBe(2n ** 63n + 5n);
   });
 

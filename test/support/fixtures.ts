@@ -12,6 +12,7 @@ import { dumpProfile } from '../../src/pprof/dump.js';
 import { parseProfileBytes } from '../../src/pprof/parse.js';
 import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
+import { GodiagError } from '../../src/internal/errors.js';
 
 /** Repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,6 +70,24 @@ export interface GoldenCommand {
   appliesTo(f: Fixture): boolean;
   /** The TypeScript side: canonical JSON text, newline-terminated, as `godiag` prints it. */
   run(bytes: Uint8Array): Promise<string>;
+  /**
+   * When set, an input the oracle rejects has the golden {@link REJECTED} instead of failing the
+   * derivation, and the TypeScript side must reject it too (with a GodiagError).
+   */
+  rejectionsAreGoldens?: boolean;
+}
+
+/** The golden of an input both sides reject. */
+export const REJECTED = '{"rejected":true}\n';
+
+/** Runs a command's TypeScript side, turning a GodiagError into {@link REJECTED}. */
+async function orRejected(run: () => Promise<string>): Promise<string> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof GodiagError) return REJECTED;
+    throw e;
+  }
 }
 
 /** Every golden command; format issues add theirs here. */
@@ -85,9 +104,10 @@ export const goldenCommands: GoldenCommand[] = [
 goldenCommands.push({
   name: 'pprof',
   oracleArgs: ['pprof'],
-  // google/pprof's ParseData on the profile; the legacy text encodings join when their reader does.
-  appliesTo: (f) => f.format === 'pprof',
-  run: async (bytes) => dumpProfile(parseProfileBytes(bytes)) + '\n',
+  // google/pprof's ParseData on the profile: protobuf and the legacy text encodings.
+  appliesTo: (f) => f.format === 'pprof' || f.format === 'pprof-text',
+  run: (bytes) => orRejected(async () => dumpProfile(parseProfileBytes(bytes)) + '\n'),
+  rejectionsAreGoldens: true,
 });
 
 /** Path of the golden file of a command on a fixture. */
@@ -159,6 +179,8 @@ export interface GoldenJob {
   /** Absolute path of the input as the oracle reads it (`.gz` = storage layer). */
   input: string;
   oracleArgs: string[];
+  /** An oracle failure is the golden {@link REJECTED}. */
+  rejectionsAreGoldens: boolean;
   /** Absolute path of the golden file. */
   golden: string;
   /** The input's original bytes (storage gzip removed). */
@@ -178,6 +200,7 @@ export function goldenJobs(manifest: Manifest = loadManifest()): GoldenJob[] {
         id: `${c.name} ${f.path}`,
         input: join(FIXTURES, f.path),
         oracleArgs: c.oracleArgs,
+        rejectionsAreGoldens: c.rejectionsAreGoldens === true,
         golden: goldenPath(f, c),
         bytes: () => fixtureBytes(f),
         run: c.run,
@@ -190,6 +213,7 @@ export function goldenJobs(manifest: Manifest = loadManifest()): GoldenJob[] {
       id: `${e.oracleArgs.join(' ')} ${e.input}`,
       input: join(ROOT, e.input),
       oracleArgs: e.oracleArgs,
+      rejectionsAreGoldens: false,
       golden: join(GOLDENS, e.golden),
       bytes: () => new Uint8Array(readFileSync(join(ROOT, e.input))),
       run: e.run,

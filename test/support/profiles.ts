@@ -1,6 +1,6 @@
 /** fast-check arbitraries for valid profiles (ids unique, references inside the profile). */
 import fc from 'fast-check';
-import type { Function, Label, Line, Location, Mapping, Profile, Sample } from '../../src/pprof/profile.js';
+import { SampleTable, type Function, type Label, type Line, type Location, type Mapping, type Profile, type SampleInput } from '../../src/pprof/profile.js';
 
 const u64 = fc.bigInt({ min: 1n, max: 2n ** 64n - 1n });
 const i64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
@@ -44,8 +44,9 @@ export const arbitraryProfile: fc.Arbitrary<Profile> = fc
           values: fc.array(i64, { minLength: n.nTypes, maxLength: n.nTypes }),
           labels: fc.array(
             fc.oneof(
-              fc.record({ key: text, str: text.filter((s) => s !== ''), num: fc.constant(0n), numUnit: fc.constant('') }),
-              fc.record({ key: text, str: fc.constant(''), num: i64, numUnit: text }),
+              fc.record({ kind: fc.constant('string' as const), key: text, value: text.filter((s) => s !== '') }),
+              // A numeric label with value 0 and no unit encodes to nothing (google/pprof drops it too).
+              fc.record({ kind: fc.constant('number' as const), key: text, value: i64, unit: text }).filter((l) => l.value !== 0n || l.unit !== ''),
             ),
             { maxLength: 4 },
           ),
@@ -75,10 +76,11 @@ export const arbitraryProfile: fc.Arbitrary<Profile> = fc
       line: l.lines.map((ln): Line => ({ function: functions[ln.fn % functions.length]!, line: ln.line, column: ln.column })),
       isFolded: l.isFolded,
     }));
-    const sample: Sample[] = g.samples.map((s) => ({
+    const inputs: SampleInput[] = g.samples.map((s) => ({
       location: s.stack.map((k) => locations[k % locations.length]!),
-      value: BigInt64Array.from(s.values),
+      value: s.values,
       label: s.labels.map((l): Label => ({ ...l })),
     }));
+    const sample = SampleTable.from(inputs, locations, g.types.length);
     return { sampleType: g.types, sample, mapping: mappings, location: locations, function: functions, ...g.rest };
   });

@@ -7,7 +7,8 @@
  * @module
  */
 
-import type { Location, Profile } from '../profile.js';
+import type { Location } from '../profile.js';
+import type { LegacyProfile } from './model.js';
 import { i64, u64 } from './go.js';
 import { parseJavaLocations, stripAddresses } from './java.js';
 import { parseMemoryMap } from './maps.js';
@@ -57,7 +58,7 @@ const LAYOUTS: readonly (readonly [4 | 8, boolean])[] = [
 ];
 
 /** Parses a legacy binary CPU profile (C++/Go, or Java when the third header word is 1). */
-export function parseCPU(b: Uint8Array): Profile {
+export function parseCPU(b: Uint8Array): LegacyProfile {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   for (const [size, little] of LAYOUTS) {
     const r = new WordReader(b, view, size, little, 0);
@@ -73,7 +74,7 @@ export function parseCPU(b: Uint8Array): Profile {
   throw new Unrecognized(0, 'not a legacy CPU profile header');
 }
 
-function cpuProfile(b: Uint8Array, r: WordReader, period: bigint): Profile {
+function cpuProfile(b: Uint8Array, r: WordReader, period: bigint): LegacyProfile {
   const p = emptyProfile();
   p.period = i64(period * 1000n);
   p.periodType = { type: 'cpu', unit: 'nanoseconds' };
@@ -92,7 +93,7 @@ function cpuProfile(b: Uint8Array, r: WordReader, period: bigint): Profile {
  * If (almost) every sample has the same second frame, it is the signal handler's frame rather than
  * the program's; google/pprof removes it, up to twice. "Almost" allows one sample in 32 to differ.
  */
-function stripSignalFrames(p: Profile): void {
+function stripSignalFrames(p: LegacyProfile): void {
   const margin = Math.trunc(p.sample.length / 32);
   for (let iter = 0; iter < 2; iter++) {
     const counts = new Map<bigint, number>();
@@ -117,7 +118,7 @@ function stripSignalFrames(p: Profile): void {
  * adjusted by −1 when `adjust` (C++/Go) so they fall inside the call instruction. Returns the
  * address → location map (Java's symbol section refers to locations by address).
  */
-export function parseCPUSamples(r: WordReader, adjust: boolean, p: Profile): Map<bigint, Location> {
+export function parseCPUSamples(r: WordReader, adjust: boolean, p: LegacyProfile): Map<bigint, Location> {
   const locs = new Map<bigint, Location>();
   while (r.remaining > 0) {
     const at = r.pos;
@@ -138,7 +139,7 @@ export function parseCPUSamples(r: WordReader, adjust: boolean, p: Profile): Map
   return locs;
 }
 
-function javaCPUProfile(b: Uint8Array, r: WordReader, period: bigint): Profile {
+function javaCPUProfile(b: Uint8Array, r: WordReader, period: bigint): LegacyProfile {
   const p = emptyProfile();
   p.period = i64(period * 1000n);
   p.periodType = { type: 'cpu', unit: 'nanoseconds' };

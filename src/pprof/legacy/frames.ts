@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Profile } from '../profile.js';
+import type { LegacyProfile } from './model.js';
 
 const ALLOC_RX = [
   // POSIX entry points.
@@ -53,12 +53,12 @@ const HEAP_TYPES = [
 ];
 const CONTENTION_TYPES = [['contentions', 'delay']];
 
-function isProfileType(p: Profile, types: readonly string[][]): boolean {
+function isProfileType(p: LegacyProfile, types: readonly string[][]): boolean {
   return types.some((t) => t.length === p.sampleType.length && t.every((name, i) => p.sampleType[i]!.type === name));
 }
 
 /** Sets `dropFrames`/`keepFrames` by the kind of profile, as google/pprof does for legacy input. */
-export function addLegacyFrameInfo(p: Profile): void {
+export function addLegacyFrameInfo(p: LegacyProfile): void {
   if (isProfileType(p, HEAP_TYPES)) {
     p.dropFrames = ALLOC_RX;
     p.keepFrames = ALLOC_SKIP_RX;

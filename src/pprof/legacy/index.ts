@@ -11,12 +11,12 @@ import type { Profile } from '../profile.js';
 import { parseCPU } from './cpu.js';
 import { addLegacyFrameInfo } from './frames.js';
 import { parseJavaProfile } from './java.js';
-import { checkValid } from './model.js';
+import { checkValid, toProfile, type LegacyProfile } from './model.js';
 import { parseContention, parseGoCount, parseHeap, parseThread } from './text.js';
 import { Unrecognized } from './unrecognized.js';
 
 /** google/pprof's order of trial: the first parser that recognises the input decides. */
-const PARSERS: readonly ((b: Uint8Array) => Profile)[] = [
+const PARSERS: readonly ((b: Uint8Array) => LegacyProfile)[] = [
   parseCPU,
   parseHeap,
   parseGoCount,
@@ -37,7 +37,7 @@ const PARSERS: readonly ((b: Uint8Array) => Profile)[] = [
  */
 export function parseLegacyProfile(bytes: Uint8Array): Profile {
   for (const parse of PARSERS) {
-    let p: Profile;
+    let p: LegacyProfile;
     try {
       p = parse(bytes);
     } catch (e) {
@@ -46,7 +46,7 @@ export function parseLegacyProfile(bytes: Uint8Array): Profile {
     }
     addLegacyFrameInfo(p);
     checkValid(p, 0);
-    return p;
+    return toProfile(p);
   }
   throw new GodiagError(ErrorCode.NotFormat, {
     format: 'pprof',

@@ -8,7 +8,8 @@
 import { corrupt } from '../../internal/errors.js';
 import { decodeUtf8 } from '../../internal/utf8.js';
 import { toSafeNumber } from '../../internal/int64.js';
-import type { Function, Location, Profile } from '../profile.js';
+import type { Function, Location } from '../profile.js';
+import type { LegacyProfile } from './model.js';
 import { RE_DOT, RE_S, i64, parseInt64, parseUint, trimSpace } from './go.js';
 import { emptyProfile, locationFor, newSample, remapFunctionIDs, remapLocationIDs, remapMappingIDs } from './model.js';
 import { parseHexAddresses, scaleHeapSample } from './text.js';
@@ -35,7 +36,7 @@ function* terminatedLines(b: Uint8Array, base: number): Generator<{ text: string
 }
 
 /** Java heapz / contentionz text profiles. */
-export function parseJavaProfile(b: Uint8Array): Profile {
+export function parseJavaProfile(b: Uint8Array): LegacyProfile {
   const nl = b.indexOf(0x0a);
   if (nl < 0) throw new Unrecognized(0, 'no header line');
   const p = emptyProfile();
@@ -52,7 +53,7 @@ export function parseJavaProfile(b: Uint8Array): Profile {
   return p;
 }
 
-function parseJavaHeader(pType: 'heap' | 'contention', b: Uint8Array, start: number, p: Profile): number {
+function parseJavaHeader(pType: 'heap' | 'contention', b: Uint8Array, start: number, p: LegacyProfile): number {
   let next = start;
   for (const line of terminatedLines(b.subarray(start), start)) {
     if (line.text !== '') {
@@ -100,7 +101,7 @@ function parseJavaSamples(
   pType: 'heap' | 'contention',
   b: Uint8Array,
   start: number,
-  p: Profile,
+  p: LegacyProfile,
 ): { locs: Map<bigint, Location>; end: number } {
   const locs = new Map<bigint, Location>();
   let next = start;
@@ -124,7 +125,7 @@ function parseJavaSamples(
         if (v0 === 0n) {
           throw corrupt('pprof', line.offset, `malformed sample ${JSON.stringify(line.text)}: the count must be non-zero`);
         }
-        s.label.push({ key: 'bytes', str: '', num: i64(v1 / v0), numUnit: '' });
+        s.label.push({ kind: 'number', key: 'bytes', value: i64(v1 / v0), unit: '' });
         [v0, v1] = scaleHeapSample(v0, v1, JAVA_HEAPZ_SAMPLING_RATE);
       } else if (p.period !== 0n) {
         v0 = i64(v0 * p.period);
@@ -152,7 +153,7 @@ function baseName(path: string): string {
  * Reads `0x<addr> <description>` lines, symbolizing the locations of the samples, then renumbers.
  * `b` is the rest of the input, starting at byte `base`.
  */
-export function parseJavaLocations(b: Uint8Array, base: number, locs: Map<bigint, Location>, p: Profile): void {
+export function parseJavaLocations(b: Uint8Array, base: number, locs: Map<bigint, Location>, p: LegacyProfile): void {
   const fns = new Map<string, Function>();
   let pos = 0;
   while (pos < b.length) {
@@ -206,7 +207,7 @@ export function parseJavaLocations(b: Uint8Array, base: number, locs: Map<bigint
 }
 
 /** google/pprof's `Aggregate(true, true, true, true, false, false)`: columns and addresses cleared. */
-export function stripAddresses(p: Profile): void {
+export function stripAddresses(p: LegacyProfile): void {
   for (const l of p.location) {
     for (const ln of l.line) ln.column = 0;
     l.address = 0n;

@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Mapping, Profile } from '../profile.js';
+import type { Mapping } from '../profile.js';
+import type { LegacyProfile } from './model.js';
 import { RE_NS, RE_S, parseUint, trimSpace } from './go.js';
 import { massageMappings, newMapping, remapFunctionIDs, remapLocationIDs, remapMappingIDs } from './model.js';
 import type { LineScanner } from './scanner.js';
@@ -103,7 +104,7 @@ function parseProcMaps(s: LineScanner): Mapping[] {
 }
 
 /** Reads the memory map from the scanner, then attaches and renumbers (`ParseMemoryMapFromScanner`). */
-export function parseMemoryMap(s: LineScanner, p: Profile): void {
+export function parseMemoryMap(s: LineScanner, p: LegacyProfile): void {
   p.mapping.push(...parseProcMaps(s));
   massageMappings(p);
   remapLocationIDs(p);
@@ -112,7 +113,7 @@ export function parseMemoryMap(s: LineScanner, p: Profile): void {
 }
 
 /** Skips to the memory-map sentinel, if any, and reads the map after it (`parseAdditionalSections`). */
-export function parseAdditionalSections(s: LineScanner, p: Profile): void {
+export function parseAdditionalSections(s: LineScanner, p: LegacyProfile): void {
   while (!isMemoryMapSentinel(s.text) && s.scan()) {
     // Everything before the sentinel (Go's "# runtime.MemStats" block, for one) is ignored.
   }

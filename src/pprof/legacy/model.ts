@@ -7,11 +7,36 @@
  */
 
 import { corrupt } from '../../internal/errors.js';
-import type { Location, Mapping, Profile, Sample } from '../profile.js';
+import { SampleTable, type Label, type Location, type Mapping, type Profile } from '../profile.js';
 import { trimSpace, u64 } from './go.js';
 
+/**
+ * A sample while a legacy profile is built: its stack as objects, edited in place (frames are stripped,
+ * values incremented) before the samples are stored in a {@link SampleTable}.
+ */
+export interface LegacySample {
+  /** The stack, leaf first. */
+  location: Location[];
+  /** One value per sample type. */
+  value: BigInt64Array;
+  /** Labels in order. */
+  label: Label[];
+}
+
+/** A profile while it is built: the {@link Profile} fields with the samples still as objects. */
+export interface LegacyProfile extends Omit<Profile, 'sample'> {
+  /** The samples. */
+  sample: LegacySample[];
+}
+
+/** The finished profile: the samples stored by column. Every sample location is in `p.location`. */
+export function toProfile(p: LegacyProfile): Profile {
+  const { sample, ...rest } = p;
+  return { ...rest, sample: SampleTable.from(sample, p.location, p.sampleType.length) };
+}
+
 /** An empty profile, as `&Profile{}` is before a parser fills it. */
-export function emptyProfile(): Profile {
+export function emptyProfile(): LegacyProfile {
   return {
     sampleType: [],
     defaultSampleType: '',
@@ -36,7 +61,7 @@ export function newLocation(address: bigint): Location {
 }
 
 /** The location of `address`, created and appended to `p.location` the first time it is seen. */
-export function locationFor(p: Profile, locs: Map<bigint, Location>, address: bigint): Location {
+export function locationFor(p: LegacyProfile, locs: Map<bigint, Location>, address: bigint): Location {
   let loc = locs.get(address);
   if (loc === undefined) {
     loc = newLocation(address);
@@ -47,12 +72,12 @@ export function locationFor(p: Profile, locs: Map<bigint, Location>, address: bi
 }
 
 /** A sample without labels. */
-export function newSample(location: Location[], values: readonly bigint[]): Sample {
+export function newSample(location: Location[], values: readonly bigint[]): LegacySample {
   return { location, value: BigInt64Array.from(values), label: [] };
 }
 
 /** Renumbers locations 1.. in order of first use by samples, dropping unused ones. */
-export function remapLocationIDs(p: Profile): void {
+export function remapLocationIDs(p: LegacyProfile): void {
   const seen = new Set<Location>();
   const locs: Location[] = [];
   for (const s of p.sample) {
@@ -67,9 +92,9 @@ export function remapLocationIDs(p: Profile): void {
 }
 
 /** Renumbers functions 1.. in order of first use by locations. */
-export function remapFunctionIDs(p: Profile): void {
+export function remapFunctionIDs(p: LegacyProfile): void {
   const seen = new Set<object>();
-  const fns: Profile['function'] = [];
+  const fns: LegacyProfile['function'] = [];
   for (const l of p.location) {
     for (const ln of l.line) {
       const fn = ln.function;
@@ -89,7 +114,7 @@ const EXPECTED_START = 0x400000n;
  * Attaches each location to the mapping containing its address, repairing mappings legacy handlers got
  * wrong, and adding a catch-all mapping for addresses none covers (Go's legacy handlers wrote none).
  */
-export function remapMappingIDs(p: Profile): void {
+export function remapMappingIDs(p: LegacyProfile): void {
   const first = p.mapping[0];
   if (first !== undefined && first.file.startsWith('/anon_hugepage')) {
     const second = p.mapping[1];
@@ -149,7 +174,7 @@ export function newMapping(start: bigint, limit: bigint, offset: bigint, file: s
 const LIB_RE = /([.]so$|[.]so[._][0-9]+)/;
 
 /** Merges mappings split into adjacent pieces and moves the likely main executable to the front. */
-export function massageMappings(p: Profile): void {
+export function massageMappings(p: LegacyProfile): void {
   if (p.mapping.length > 1) {
     const out: Mapping[] = [p.mapping[0]!];
     for (const m of p.mapping.slice(1)) {
@@ -192,7 +217,7 @@ function adjacent(m1: Mapping, m2: Mapping): boolean {
  * google/pprof's `CheckValid` as it can fail for a legacy profile: every sample must have one value per
  * sample type (a Java profile without a `resolution` attribute has samples but no types).
  */
-export function checkValid(p: Profile, offset: number): void {
+export function checkValid(p: LegacyProfile, offset: number): void {
   const n = p.sampleType.length;
   if (n === 0 && p.sample.length !== 0) {
     throw corrupt('pprof', offset, 'malformed profile: expected sample type information, found samples without any');

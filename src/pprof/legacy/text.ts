@@ -8,7 +8,8 @@
  */
 
 import { corrupt } from '../../internal/errors.js';
-import type { Location, Profile } from '../profile.js';
+import type { Location } from '../profile.js';
+import type { LegacyProfile } from './model.js';
 import { RE_DOT, RE_NS, floatToInt64, i64, parseInt64, parseUint, trimSpace, u64 } from './go.js';
 import { isMemoryMapSentinel, parseAdditionalSections } from './maps.js';
 import { emptyProfile, locationFor, newSample } from './model.js';
@@ -47,12 +48,12 @@ function malformed(offset: number, what: string, line: string): never {
 }
 
 /** Interns the (−1-adjusted) return addresses of a stack: they point after each call instruction. */
-function callerLocations(p: Profile, locs: Map<bigint, Location>, addrs: readonly bigint[]): Location[] {
+function callerLocations(p: LegacyProfile, locs: Map<bigint, Location>, addrs: readonly bigint[]): Location[] {
   return addrs.map((a) => locationFor(p, locs, u64(a - 1n)));
 }
 
 /** goroutine / threadcreate profiles: `<name> profile: total N` then `count @ pc…` lines. */
-export function parseGoCount(b: Uint8Array): Profile {
+export function parseGoCount(b: Uint8Array): LegacyProfile {
   const s = new LineScanner(b);
   while (s.scan() && isSpaceOrComment(s.text)) {
     // Leading comments and blank lines are allowed.
@@ -89,7 +90,7 @@ export function parseGoCount(b: Uint8Array): Profile {
 }
 
 /** Heap profiles (Go's heap/allocs at debug=1, C++ heapz, growthz, fragmentationz). */
-export function parseHeap(b: Uint8Array): Profile {
+export function parseHeap(b: Uint8Array): LegacyProfile {
   const s = new LineScanner(b);
   if (!s.scan()) {
     s.check();
@@ -131,7 +132,7 @@ export function parseHeap(b: Uint8Array): Profile {
     const { value, blocksize, addrs } = parseHeapSample(l, s.offset, p.period, sampling, hasAlloc);
     const sample = newSample(callerLocations(p, locs, addrs), value);
     // google/pprof keeps the block size as a numeric label without unit.
-    sample.label.push({ key: 'bytes', str: '', num: blocksize, numUnit: '' });
+    sample.label.push({ kind: 'number', key: 'bytes', value: blocksize, unit: '' });
     p.sample.push(sample);
   }
   s.check();
@@ -206,7 +207,7 @@ export function scaleHeapSample(count: bigint, size: bigint, rate: bigint): [big
 }
 
 /** Block, mutex and C++ contentionz profiles. */
-export function parseContention(b: Uint8Array): Profile {
+export function parseContention(b: Uint8Array): LegacyProfile {
   const s = new LineScanner(b);
   if (!s.scan()) {
     s.check();
@@ -283,7 +284,7 @@ export function parseContention(b: Uint8Array): Profile {
 }
 
 /** C++ threadz profiles: `--- Thread … stack: ---` blocks of addresses. */
-export function parseThread(b: Uint8Array): Profile {
+export function parseThread(b: Uint8Array): LegacyProfile {
   const s = new LineScanner(b);
   while (s.scan() && isSpaceOrComment(s.text)) {
     // Skip to the header.
@@ -349,7 +350,7 @@ function parseThreadSample(s: LineScanner): { next: string; nextOffset: number; 
  * The leaf may appear twice, once from the signal context and once (adjusted by −1) from unwinding;
  * the adjusted duplicate is dropped.
  */
-export function cleanupDuplicateLocations(p: Profile): void {
+export function cleanupDuplicateLocations(p: LegacyProfile): void {
   for (const s of p.sample) {
     const [a, b] = s.location;
     if (a !== undefined && b !== undefined && a.address === u64(b.address + 1n)) s.location.splice(1, 1);
