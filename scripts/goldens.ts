@@ -36,7 +36,8 @@ for (const job of goldenJobs()) {
     continue;
   }
   compared++;
-  const r = spawnSync(oracle, [...job.oracleArgs, job.input], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  // TZ=UTC: google/pprof's String() prints the profile's time in the local zone; profileToString uses UTC.
+  const r = spawnSync(oracle, [...job.oracleArgs, job.input], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, TZ: 'UTC' } });
   if (r.status === 1 && job.rejectionsAreGoldens) {
     // The reference rejects this input; the golden records that, and the TypeScript side must reject it too.
     r.stdout = REJECTED;

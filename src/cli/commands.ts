@@ -10,6 +10,8 @@ import { inspect, type Inspected } from '../inspect.js';
 import { canonicalJson } from '../internal/canonical-json.js';
 import { dumpProfile } from '../pprof/dump.js';
 import { parseProfile } from '../pprof/parse.js';
+import { profileToString } from '../pprof/string.js';
+import type { Profile } from '../pprof/profile.js';
 import type { Source } from '../internal/input.js';
 import { fileSource } from '../node/index.js';
 import { checkFlags, parseArgs, UsageError } from './args.js';
@@ -123,21 +125,24 @@ export function describe(r: Inspected): string {
   }
 }
 
-const pprofDumpCommand: Command = {
-  summary: 'print a profile as canonical JSON',
-  async run(argv, io) {
-    const args = parseArgs(argv);
-    checkFlags(args, []);
-    if (args.positional.length !== 1) throw new UsageError('usage: godiag pprof dump FILE');
-    const path = args.positional[0]!;
-    const { source, progress } = await openInput(path, io);
-    try {
-      io.stdout.write(dumpProfile(await parseProfile(source, { onProgress: progress.onProgress })) + '\n');
-    } finally {
-      progress.done();
-    }
-  },
-};
+/** A pprof command that reads one profile (any encoding google/pprof reads) and prints `render(profile)`. */
+function pprofCommand(name: string, render: (p: Profile) => string): Command {
+  return {
+    summary: `print a profile (${name})`,
+    async run(argv, io) {
+      const args = parseArgs(argv);
+      checkFlags(args, []);
+      if (args.positional.length !== 1) throw new UsageError(`usage: godiag pprof ${name} FILE`);
+      const path = args.positional[0]!;
+      const { source, progress } = await openInput(path, io);
+      try {
+        io.stdout.write(render(await parseProfile(source, { onProgress: progress.onProgress })));
+      } finally {
+        progress.done();
+      }
+    },
+  };
+}
 
 /** Top-level commands. */
 export const commands: Record<string, Command> = {
@@ -149,8 +154,11 @@ export const commands: Record<string, Command> = {
 export const formatGroups: Record<string, FormatGroup> = {
   trace: { help: 'godiag trace: execution traces; the trace reader is not available yet', commands: {} },
   pprof: {
-    help: 'godiag pprof dump FILE   print the profile as canonical JSON (as the Go oracle prints google/pprof\'s parse)',
-    commands: { dump: pprofDumpCommand },
+    help: [
+      'godiag pprof dump FILE     print the profile as canonical JSON (as the Go oracle prints google/pprof\'s parse)',
+      'godiag pprof string FILE   print the profile as google/pprof\'s Profile.String() does',
+    ].join('\n'),
+    commands: { dump: pprofCommand('dump', (p) => dumpProfile(p) + '\n'), string: pprofCommand('string', (p) => profileToString(p) + '\n') },
   },
   metrics: { help: 'godiag metrics: runtime/metrics snapshots; the metrics reader is not available yet', commands: {} },
   gosym: { help: 'godiag gosym: Go symbol tables; the symbol table reader is not available yet', commands: {} },

@@ -84,6 +84,14 @@ describe('godiag CLI', () => {
     expect(io.out()).toBe(readFileSync(goldenPath(profile, pprofCommand), 'utf8'));
   });
 
+  it('pprof string prints google/pprof\'s String() of a legacy text profile', async () => {
+    const text = manifest.fixtures.find((f) => f.format === 'pprof-text' && f.kind === 'heap')!;
+    const io = fakeIo();
+    expect(await main(['pprof', 'string', join(ROOT, 'testdata', 'fixtures', text.path)], io)).toBe(0);
+    expect(io.out()).toMatch(/^PeriodType: space bytes\nPeriod: \d+\n/);
+    expect(io.out()).toMatch(/\nSamples:\nalloc_objects\/count alloc_space\/bytes inuse_objects\/count inuse_space\/bytes\n/);
+  });
+
   it('--help and --version exit 0', async () => {
     const io = fakeIo();
     expect(await main(['--help'], io)).toBe(0);

@@ -10,6 +10,7 @@ import { gunzipSync } from 'fflate';
 import { inspect } from '../../src/inspect.js';
 import { dumpProfile } from '../../src/pprof/dump.js';
 import { parseProfileBytes } from '../../src/pprof/parse.js';
+import { profileToString } from '../../src/pprof/string.js';
 import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { GodiagError } from '../../src/internal/errors.js';
@@ -107,6 +108,14 @@ goldenCommands.push({
   // google/pprof's ParseData on the profile: protobuf and the legacy text encodings.
   appliesTo: (f) => f.format === 'pprof' || f.format === 'pprof-text',
   run: (bytes) => orRejected(async () => dumpProfile(parseProfileBytes(bytes)) + '\n'),
+  rejectionsAreGoldens: true,
+});
+
+goldenCommands.push({
+  name: 'pprof-string',
+  oracleArgs: ['pprof-string'],
+  appliesTo: (f) => f.format === 'pprof' || f.format === 'pprof-text',
+  run: (bytes) => orRejected(async () => canonicalJson({ string: profileToString(parseProfileBytes(bytes)) }) + '\n'),
   rejectionsAreGoldens: true,
 });
 
