@@ -92,9 +92,12 @@ export class ByteWriter {
 
   /** Appends raw bytes. */
   bytes(b: Uint8Array): this {
-    this.reserve(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
+    const n = b.length;
+    this.reserve(n);
+    // Short runs (varints, keys) are cheaper to copy by hand than through set().
+    if (n <= 16) for (let i = 0; i < n; i++) this.buf[this.length + i] = b[i]!;
+    else this.buf.set(b, this.length);
+    this.length += n;
     return this;
   }
 

@@ -74,6 +74,21 @@ function repeated(w: ByteWriter, scratch: ByteWriter, field: number, values: Arr
     element(w, values, words, i);
   }
 }
+/** A sample's location ids (field 1), packed when more than two, from pre-encoded varints. */
+function stack(w: ByteWriter, scratch: ByteWriter, indices: ArrayLike<number>, idBytes: readonly Uint8Array[]): void {
+  if (indices.length > 2) {
+    scratch.length = 0;
+    for (let i = 0; i < indices.length; i++) scratch.bytes(idBytes[indices[i]!]!);
+    key(w, 1, LEN);
+    w.uvarint(scratch.length).bytes(scratch.view());
+    return;
+  }
+  for (let i = 0; i < indices.length; i++) {
+    key(w, 1, VARINT);
+    w.bytes(idBytes[indices[i]!]!);
+  }
+}
+
 function message(w: ByteWriter, field: number, body: ByteWriter): void {
   key(w, field, LEN);
   w.uvarint(body.length).bytes(body.view());
@@ -113,11 +128,12 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   };
 
   for (const t of sampleTypes) valueType(1, t);
-  const locationIds = p.location.map((l) => l.id);
+  // Stacks are most of a large profile: encode each location id's varint once, then copy bytes.
+  const idBytes = p.location.map((l) => new ByteWriter(10).uvarint(l.id).finish());
   for (let i = 0; i < p.sample.length; i++) {
     const s = p.sample.get(i);
     body.length = 0;
-    repeated(body, packed, 1, Array.from(s.stack, (k) => locationIds[k]!));
+    stack(body, packed, s.stack, idBytes);
     repeated(body, packed, 2, s.value);
     for (const l of labels[i]!) {
       inner.length = 0;
