@@ -4,9 +4,9 @@
  * 1. wire decoding — unknown fields skipped, a known field with the wrong wire type rejected, repeated
  *    scalars accepted packed or not, `string_table[0]` must be empty, a second non-zero `time_nanos`
  *    means concatenated profiles;
- * 2. linking — string indices resolved (out of range is an error), ids resolved to objects; a location's
- *    unknown mapping id leaves it unmapped, while an unknown function or location id leaves a hole that
- *    validation rejects;
+ * 2. linking — string indices resolved (out of range is an error), ids resolved; a location's unknown
+ *    mapping id leaves it unmapped, an unknown location id in a sample is an error, and an unknown
+ *    function id leaves a hole that validation rejects; samples go into a column-stored {@link SampleTable};
  * 3. validation — {@link checkValid}.
  *
  * Errors are `GodiagError`s with the offset of the message or field at fault, in the uncompressed bytes.

@@ -144,17 +144,4 @@ export const RE_NS = '[^\\t\\n\\f\\r ]';
 export const RE_DOT = '[^\\n]';
 
 /** Byte-order (code point order) comparison of strings, as Go's `sort.Strings` orders them. */
-export function compareGoStrings(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (astral code points) sort after every BMP code point in UTF-8 byte order.
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}
+export { compareCodePoints as compareGoStrings } from '../../internal/canonical-json.js';
