@@ -24,12 +24,6 @@ interface RawValueType {
   unit: number;
   at: number;
 }
-interface RawLabel {
-  key: number;
-  str: number;
-  num: bigint;
-  unit: number;
-}
 interface RawLine {
   fn: number | bigint;
   line: number;
@@ -59,8 +53,12 @@ interface RawMapping {
  * large profiles, and garbage collection would dominate decoding. Columns grow by doubling.
  */
 class SampleColumns {
-  /** Low 32 bits of each location id; ids of 2^32 and above also have their high half in `highIds`. */
-  ids: Uint32Array;
+  /**
+   * Low 32 bits of each location id; ids of 2^32 and above also have their high half in `highIds`. The
+   * column starts 16-bit (ids are usually small) and widens on the first id above 65,535; a 16-bit column
+   * is turned into the stacks in place.
+   */
+  ids: Uint16Array | Uint32Array;
   idCount = 0;
   readonly highIds = new Map<number, number>();
   /** Sample values as 32-bit halves (lo, hi). */
@@ -71,14 +69,17 @@ class SampleColumns {
   valuesEnd: Uint32Array = new Uint32Array(1 << 10);
   offsets: Float64Array = new Float64Array(1 << 10);
   count = 0;
-  readonly labels = new Map<number, RawLabel[]>();
+  /** Labels, five numbers each: key, str, num low and high halves, unit; and where each sample's end. */
+  readonly labelData: number[] = [];
+  labelsEnd: Uint32Array = new Uint32Array(1 << 10);
 
   constructor(inputBytes: number) {
     // Stacks are most of a large profile and an id takes at least one byte: start near the final size.
-    this.ids = new Uint32Array(Math.max(1 << 12, inputBytes >>> 2));
+    this.ids = new Uint16Array(Math.max(1 << 12, inputBytes >>> 2));
   }
 
   pushId(lo: number, hi: number): void {
+    if (lo > 0xffff && this.ids instanceof Uint16Array) this.ids = Uint32Array.from(this.ids);
     if (this.idCount === this.ids.length) this.ids = grow(this.ids);
     if (hi !== 0) this.highIds.set(this.idCount, hi);
     this.ids[this.idCount++] = lo;
@@ -97,6 +98,7 @@ class SampleColumns {
       this.offsets = next;
       this.idsEnd = grow(this.idsEnd);
       this.valuesEnd = grow(this.valuesEnd);
+      this.labelsEnd = grow(this.labelsEnd);
     }
     this.offsets[this.count] = offset;
     return this.count;
@@ -105,12 +107,13 @@ class SampleColumns {
   endSample(): void {
     this.idsEnd[this.count] = this.idCount;
     this.valuesEnd[this.count] = this.valueCount;
+    this.labelsEnd[this.count] = this.labelData.length;
     this.count++;
   }
 }
 
-function grow(a: Uint32Array): Uint32Array {
-  const next = new Uint32Array(a.length * 2);
+function grow<T extends Uint16Array | Uint32Array>(a: T): T {
+  const next = new (a.constructor as new (n: number) => T)(a.length * 2);
   next.set(a);
   return next;
 }
@@ -314,13 +317,20 @@ function buildSamples(
   if (dense) for (const [k, v] of locationById) dense[k as number] = v + 1;
   const hasHigh = cols.highIds.size > 0;
 
-  const stacks = locationById.size <= 0x10000 ? new Uint16Array(cols.idCount) : new Uint32Array(cols.idCount);
   const ids = cols.ids;
+  const inPlace = locationById.size <= 0x10000 && ids instanceof Uint16Array && dense !== undefined && !hasHigh;
+  const stacks = inPlace
+    ? trimmed(ids as Uint16Array, cols.idCount)
+    : locationById.size <= 0x10000
+      ? new Uint16Array(cols.idCount)
+      : new Uint32Array(cols.idCount);
   const halves = cols.values;
   const stackStart = new Uint32Array(n + 1);
   const values = new BigInt64Array(n * nTypes);
   const words = LITTLE_ENDIAN ? new Uint32Array(values.buffer) : undefined;
   const labels = new Map<number, readonly Label[]>();
+  const internedLabels = new Map<string, readonly Label[]>();
+  let label = 0;
   let id = 0;
   let value = 0;
   for (let i = 0; i < n; i++) {
@@ -355,23 +365,36 @@ function buildSamples(
       }
     }
     id = idsEnd;
-    const raw = cols.labels.get(i);
     // As google/pprof: a label with a string value is a string label (its unit is not even resolved);
     // else one with a number or a unit is numeric; a label with neither is dropped.
-    if (raw !== undefined) {
-      const list: Label[] = [];
-      for (const l of raw) {
-        const key = str(l.key, at, 'a label key');
-        if (l.str !== 0) list.push({ kind: 'string', key, value: str(l.str, at, 'a label value') });
-        else if (l.num !== 0n || l.unit !== 0) list.push({ kind: 'number', key, value: l.num, unit: l.unit === 0 ? '' : str(l.unit, at, 'a label unit') });
+    // Samples often carry identical labels (every heap sample has a `bytes` label of a few distinct sizes),
+    // so equal label lists are shared: the lists are read-only.
+    const labelsEnd = cols.labelsEnd[i]!;
+    if (labelsEnd > label) {
+      const d = cols.labelData;
+      const signature = d.slice(label, labelsEnd).join(',');
+      let list = internedLabels.get(signature);
+      if (list === undefined) {
+        const built: Label[] = [];
+        for (let k = label; k < labelsEnd; k += 5) {
+          const key = str(d[k]!, at, 'a label key');
+          const [s, lo, hi, unit] = [d[k + 1]!, d[k + 2]!, d[k + 3]!, d[k + 4]!];
+          if (s !== 0) built.push({ kind: 'string', key, value: str(s, at, 'a label value') });
+          else if (lo !== 0 || hi !== 0 || unit !== 0) {
+            const value = hi === 0 ? BigInt(lo) : BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+            built.push({ kind: 'number', key, value, unit: unit === 0 ? '' : str(unit, at, 'a label unit') });
+          }
+        }
+        internedLabels.set(signature, (list = Object.freeze(built)));
       }
       if (list.length > 0) labels.set(i, list);
+      label = labelsEnd;
     }
   }
   stackStart[n] = id;
   if (dense !== undefined && !hasHigh) {
     // The common case, in one tight pass per array type: small ids, a table lookup per frame.
-    const bad = stacks instanceof Uint16Array ? remap16(ids, stacks, dense) : remap32(ids, stacks, dense);
+    const bad = stacks instanceof Uint16Array ? remap16(inPlace ? stacks : ids, stacks, dense) : remap32(ids, stacks, dense);
     if (bad >= 0) {
       let i = 0;
       while (stackStart[i + 1]! <= bad) i++;
@@ -381,8 +404,16 @@ function buildSamples(
   return new SampleTable(stackStart, stacks, values, nTypes, labels);
 }
 
-/** Maps ids to location indices through `dense` (id → index + 1); returns the first unknown id's position or −1. */
-function remap16(ids: Uint32Array, out: Uint16Array, dense: Int32Array): number {
+/** A column cut to `n` entries: a view when little capacity is wasted, else a copy. */
+function trimmed(a: Uint16Array, n: number): Uint16Array {
+  return a.length <= n + (n >> 2) ? a.subarray(0, n) : a.slice(0, n);
+}
+
+/**
+ * Maps ids to location indices through `dense` (id → index + 1); returns the first unknown id's position
+ * or −1. `out` may be `ids` itself (each entry is read before it is written).
+ */
+function remap16(ids: Uint16Array | Uint32Array, out: Uint16Array, dense: Int32Array): number {
   const limit = dense.length;
   for (let i = 0; i < out.length; i++) {
     const id = ids[i]!;
@@ -394,7 +425,7 @@ function remap16(ids: Uint32Array, out: Uint16Array, dense: Int32Array): number 
 }
 
 /** As {@link remap16}, for profiles with more than 65,536 locations. */
-function remap32(ids: Uint32Array, out: Uint32Array, dense: Int32Array): number {
+function remap32(ids: Uint16Array | Uint32Array, out: Uint32Array, dense: Int32Array): number {
   const limit = dense.length;
   for (let i = 0; i < out.length; i++) {
     const id = ids[i]!;
@@ -446,7 +477,7 @@ function readValueType(r: ProtoReader, end: number): RawValueType {
 
 function readSample(r: ProtoReader, end: number, cols: SampleColumns): void {
   r.expect(2, 'Profile');
-  const index = cols.startSample(r.keyAt);
+  cols.startSample(r.keyAt);
   const stop = r.length(end);
   const bytes = r.bytes;
   // A sample's fields may repeat and interleave, but all of them are read before the next sample, so its
@@ -482,29 +513,32 @@ function readSample(r: ProtoReader, end: number, cols: SampleColumns): void {
         else cols.pushValue(r.lo, r.hi);
       }
     } else if (f === 3) {
-      let list = cols.labels.get(index);
-      if (list === undefined) cols.labels.set(index, (list = []));
-      list.push(readLabel(r, stop));
+      readLabel(r, stop, cols.labelData);
     } else r.skip(stop);
   }
   cols.endSample();
 }
 
-function readLabel(r: ProtoReader, end: number): RawLabel {
+/** Reads a Label message into five numbers: key, str, num (two halves), unit. */
+function readLabel(r: ProtoReader, end: number, out: number[]): void {
   r.expect(2, 'Sample');
   const stop = r.length(end);
-  const out: RawLabel = { key: 0, str: 0, num: 0n, unit: 0 };
+  let key = 0;
+  let str = 0;
+  let numLo = 0;
+  let numHi = 0;
+  let unit = 0;
   while (r.nextField(stop)) {
     if (r.field >= 1 && r.field <= 4) {
       r.expect(0, 'Label');
       r.varint();
-      if (r.field === 1) out.key = indexOf(r.lo, r.hi);
-      else if (r.field === 2) out.str = indexOf(r.lo, r.hi);
-      else if (r.field === 3) out.num = r.i64;
-      else out.unit = indexOf(r.lo, r.hi);
+      if (r.field === 1) key = indexOf(r.lo, r.hi);
+      else if (r.field === 2) str = indexOf(r.lo, r.hi);
+      else if (r.field === 3) (numLo = r.lo), (numHi = r.hi);
+      else unit = indexOf(r.lo, r.hi);
     } else r.skip(stop);
   }
-  return out;
+  out.push(key, str, numLo, numHi, unit);
 }
 
 function readMapping(r: ProtoReader, end: number): RawMapping {

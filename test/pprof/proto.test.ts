@@ -7,6 +7,7 @@ import { dumpProfile } from '../../src/pprof/dump.js';
 import { parseProfile, parseProfileBytes } from '../../src/pprof/parse.js';
 import { checkValid } from '../../src/pprof/validate.js';
 import { samples } from '../../src/pprof/samples.js';
+import { SampleTable } from '../../src/pprof/profile.js';
 import { ErrorCode, GodiagError } from '../../src/internal/errors.js';
 import { arbitraryProfile } from '../support/profiles.js';
 import { encodeMessage, type ProtoField } from '../support/proto.js';
@@ -63,6 +64,21 @@ describe('profile.proto', () => {
     const gz = encodeProfile(p);
     const short = gz.subarray(0, at % gz.length);
     await expect(parseProfile(short)).rejects.toBeInstanceOf(GodiagError);
+  });
+});
+
+describe('large tables', () => {
+  it('uses 32-bit stacks beyond 65,536 locations and round-trips them', () => {
+    const fn = { id: 1n, name: 'f', systemName: 'f', filename: 'f.go', startLine: 1 };
+    const location = Array.from({ length: 70_000 }, (_, i) => ({ id: BigInt(i + 1), mapping: undefined, address: BigInt(i), line: [{ function: fn, line: i, column: 0 }], isFolded: false }));
+    const base = decodeProfile(encodeUncompressed({ ...decodeProfile(encodeMessage([[6, enc('')]])), function: [fn], location, sampleType: [{ type: 't', unit: 'u' }] }));
+    const l = base.location;
+    const sample = SampleTable.from([{ location: [l[69_999]!, l[0]!, l[65_536]!], value: [7n] }], l, 1);
+    const p = { ...base, sample };
+    const back = decodeProfile(encodeUncompressed(p));
+    expect(back.sample.stacks).toBeInstanceOf(Uint32Array);
+    expect([...back.sample.stack(0)]).toEqual([69_999, 0, 65_536]);
+    expect(dumpProfile(back)).toBe(dumpProfile(p));
   });
 });
 
