@@ -7,7 +7,8 @@
 
 import { gzipSync } from 'fflate';
 import { ByteWriter } from '../internal/writer.js';
-import type { Profile, ValueType } from './profile.js';
+import type { Label, Profile, ValueType } from './profile.js';
+import { LITTLE_ENDIAN } from './wire.js';
 
 /** Options for {@link encodeProfile}. */
 export interface EncodeProfileOptions {
@@ -50,10 +51,8 @@ function int64Opt(w: ByteWriter, field: number, v: number | bigint): void {
 function boolOpt(w: ByteWriter, field: number, v: boolean): void {
   if (v) key(w, field, VARINT), w.u8(1);
 }
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /** Writes element i of a 64-bit array (a `BigInt64Array` through its 32-bit view when possible). */
-function element(w: ByteWriter, values: ArrayLike<bigint>, words: Uint32Array | undefined, i: number): void {
+function int64Element(w: ByteWriter, values: ArrayLike<bigint>, words: Uint32Array | undefined, i: number): void {
   if (words) w.uvarintHalves(words[2 * i]!, words[2 * i + 1]!);
   else w.uvarint(BigInt.asUintN(64, values[i]!));
 }
@@ -64,31 +63,16 @@ function repeated(w: ByteWriter, scratch: ByteWriter, field: number, values: Arr
     LITTLE_ENDIAN && values instanceof BigInt64Array ? new Uint32Array(values.buffer, values.byteOffset, values.length * 2) : undefined;
   if (values.length > 2) {
     scratch.length = 0;
-    for (let i = 0; i < values.length; i++) element(scratch, values, words, i);
+    for (let i = 0; i < values.length; i++) int64Element(scratch, values, words, i);
     key(w, field, LEN);
     w.uvarint(scratch.length).bytes(scratch.view());
     return;
   }
   for (let i = 0; i < values.length; i++) {
     key(w, field, VARINT);
-    element(w, values, words, i);
+    int64Element(w, values, words, i);
   }
 }
-/** A sample's location ids (field 1), packed when more than two, from pre-encoded varints. */
-function stack(w: ByteWriter, scratch: ByteWriter, indices: ArrayLike<number>, idBytes: readonly Uint8Array[]): void {
-  if (indices.length > 2) {
-    scratch.length = 0;
-    for (let i = 0; i < indices.length; i++) scratch.bytes(idBytes[indices[i]!]!);
-    key(w, 1, LEN);
-    w.uvarint(scratch.length).bytes(scratch.view());
-    return;
-  }
-  for (let i = 0; i < indices.length; i++) {
-    key(w, 1, VARINT);
-    w.bytes(idBytes[indices[i]!]!);
-  }
-}
-
 function message(w: ByteWriter, field: number, body: ByteWriter): void {
   key(w, field, LEN);
   w.uvarint(body.length).bytes(body.view());
@@ -100,13 +84,24 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   // String indices in google/pprof's preEncode order, so the table matches what Go writes.
   const vt = (v: ValueType) => [strings.add(v.type), strings.add(v.unit)] as const;
   const sampleTypes = p.sampleType.map(vt);
-  const labels = Array.from(p.sample, (s) =>
-    s.label.map((l) =>
-      l.kind === 'string'
-        ? { key: strings.add(l.key), str: strings.add(l.value), num: 0n, unit: 0 }
-        : { key: strings.add(l.key), str: 0, num: l.value, unit: l.unit === '' ? 0 : strings.add(l.unit) },
-    ),
-  );
+  // Label lists are often shared between samples (the decoder interns them): encode each list once.
+  const labelBytes = new Map<readonly Label[], Uint8Array>();
+  for (const list of p.sample.labels.values()) {
+    if (labelBytes.has(list)) continue;
+    const lw = new ByteWriter(32);
+    const inner = new ByteWriter(16);
+    for (const l of list) {
+      inner.length = 0;
+      int64Opt(inner, 1, strings.add(l.key));
+      if (l.kind === 'string') int64Opt(inner, 2, strings.add(l.value));
+      else {
+        int64Opt(inner, 3, l.value);
+        int64Opt(inner, 4, l.unit === '' ? 0 : strings.add(l.unit));
+      }
+      message(lw, 3, inner);
+    }
+    labelBytes.set(list, lw.finish());
+  }
   const mappings = p.mapping.map((m) => [strings.add(m.file), strings.add(m.buildId)] as const);
   const functions = p.function.map((f) => [strings.add(f.name), strings.add(f.systemName), strings.add(f.filename)] as const);
   const dropFrames = strings.add(p.dropFrames);
@@ -130,19 +125,39 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   for (const t of sampleTypes) valueType(1, t);
   // Stacks are most of a large profile: encode each location id's varint once, then copy bytes.
   const idBytes = p.location.map((l) => new ByteWriter(10).uvarint(l.id).finish());
-  for (let i = 0; i < p.sample.length; i++) {
-    const s = p.sample.get(i);
+  // Samples straight from the table's columns: no per-sample views.
+  const table = p.sample;
+  const { stackStart, stacks, valueCount } = table;
+  const values = table.values;
+  const words = LITTLE_ENDIAN ? new Uint32Array(values.buffer, values.byteOffset, values.length * 2) : undefined;
+  const idLength = idBytes.map((b) => b.length);
+  for (let i = 0; i < table.length; i++) {
     body.length = 0;
-    stack(body, packed, s.stack, idBytes);
-    repeated(body, packed, 2, s.value);
-    for (const l of labels[i]!) {
-      inner.length = 0;
-      int64Opt(inner, 1, l.key);
-      int64Opt(inner, 2, l.str);
-      int64Opt(inner, 3, l.num);
-      int64Opt(inner, 4, l.unit);
-      message(body, 3, inner);
+    const from = stackStart[i]!;
+    const to = stackStart[i + 1]!;
+    if (to - from > 2) {
+      let n = 0;
+      for (let k = from; k < to; k++) n += idLength[stacks[k]!]!;
+      key(body, 1, LEN);
+      body.uvarint(n);
     }
+    for (let k = from; k < to; k++) {
+      if (to - from <= 2) key(body, 1, VARINT);
+      body.bytes(idBytes[stacks[k]!]!);
+    }
+    if (valueCount > 2) {
+      packed.length = 0;
+      for (let v = i * valueCount; v < (i + 1) * valueCount; v++) int64Element(packed, values, words, v);
+      key(body, 2, LEN);
+      body.uvarint(packed.length).bytes(packed.view());
+    } else {
+      for (let v = i * valueCount; v < (i + 1) * valueCount; v++) {
+        key(body, 2, VARINT);
+        int64Element(body, values, words, v);
+      }
+    }
+    const list = table.labels.get(i);
+    if (list !== undefined) body.bytes(labelBytes.get(list)!);
     message(w, 2, body);
   }
   p.mapping.forEach((m, i) => {
