@@ -4,7 +4,7 @@
  * Input: a large heap profile recorded by testdata/gen/programs/bigheap (when Go is on PATH), else FILE.
  * Compared in the same run: godiag, pprof-format (npm), protobufjs reflection decoding, a bare wire walk with
  * protobufjs's minimal Reader beside the same walk with godiag's ProtoReader, and Go's google/pprof
- * (testdata/gen/cmd/bench-pprof). Best of 5 after a warm-up. Also reports heap growth while decoding.
+ * (testdata/gen/cmd/bench-pprof). Best of 5 after a warm-up. Memory is measured by bench/pprof-memory.ts.
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -168,19 +168,17 @@ if (haveGo) {
   for (const [k, v] of Object.entries(r)) if (k.endsWith('Seconds')) rows.push({ what: k.replace('Seconds', ''), impl: 'Go google/pprof', seconds: v });
 }
 
-// Heap growth while holding one decoded profile (needs --expose-gc for a clean reading).
-const gc = (globalThis as { gc?: () => void }).gc;
-gc?.();
-const before = process.memoryUsage();
-const held = decodeProfile(raw);
-gc?.();
-const after = process.memoryUsage();
-void held;
+// Memory in a clean process of its own (bench/pprof-memory.ts).
+const mem = JSON.parse(
+  execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/pprof-memory.ts', file], { encoding: 'utf8' }),
+) as { retainedBytes: number; peakRssOverBaseline: number };
 
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}`);
 console.log(`profile: ${file}: ${(gz.length / 1e6).toFixed(1)} MB gzip, ${(raw.length / 1e6).toFixed(1)} MB uncompressed, ${ours.sample.length} samples, ${ours.location.length} locations, ${ours.function.length} functions`);
 console.log('| operation | implementation | best of 5 | MB/s (uncompressed) |');
 console.log('| --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.what} | ${r.impl} | ${(r.seconds * 1000).toFixed(1)} ms | ${(raw.length / r.seconds / 1e6).toFixed(0)} |`);
-const grow = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 1e6;
-console.log(`heap growth holding the decoded profile: ${grow.toFixed(1)} MB (${(grow / (raw.length / 1e6)).toFixed(2)}× the uncompressed size)${gc ? '' : ' — run with node --expose-gc for an exact figure'}`);
+console.log(
+  `memory (decode alone): retained ${(mem.retainedBytes / 1e6).toFixed(1)} MB (${(mem.retainedBytes / raw.length).toFixed(2)}× the uncompressed size), ` +
+    `peak RSS over baseline ${(mem.peakRssOverBaseline / 1e6).toFixed(1)} MB (${(mem.peakRssOverBaseline / raw.length).toFixed(2)}×)`,
+);

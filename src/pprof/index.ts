@@ -16,3 +16,4 @@ export { samples, type Frame, type ResolvedSample } from './samples.js';
 export { summarizeProfile, type ProfileSummary } from './summary.js';
 export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
 export type { Source, InputOptions } from '../internal/input.js';
+export * from './goroutines/index.js';
