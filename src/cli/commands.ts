@@ -11,6 +11,8 @@ import { canonicalJson } from '../internal/canonical-json.js';
 import { dumpProfile } from '../pprof/dump.js';
 import { parseProfile } from '../pprof/parse.js';
 import { profileToString } from '../pprof/string.js';
+import { parseGoroutineDump } from '../pprof/goroutines/index.js';
+import { readAll } from '../internal/input.js';
 import type { Profile } from '../pprof/profile.js';
 import type { Source } from '../internal/input.js';
 import { fileSource } from '../node/index.js';
@@ -144,6 +146,22 @@ function pprofCommand(name: string, render: (p: Profile) => string): Command {
   };
 }
 
+const goroutinesCommand: Command = {
+  summary: 'print a goroutine dump as canonical JSON',
+  async run(argv, io) {
+    const args = parseArgs(argv);
+    checkFlags(args, []);
+    if (args.positional.length !== 1) throw new UsageError('usage: godiag pprof goroutines FILE');
+    const { source, progress } = await openInput(args.positional[0]!, io);
+    try {
+      const bytes = await readAll(source, { onProgress: progress.onProgress });
+      io.stdout.write(canonicalJson(parseGoroutineDump(bytes)) + '\n');
+    } finally {
+      progress.done();
+    }
+  },
+};
+
 /** Top-level commands. */
 export const commands: Record<string, Command> = {
   inspect: inspectCommand,
@@ -157,8 +175,13 @@ export const formatGroups: Record<string, FormatGroup> = {
     help: [
       'godiag pprof dump FILE     print the profile as canonical JSON (as the Go oracle prints google/pprof\'s parse)',
       'godiag pprof string FILE   print the profile as google/pprof\'s Profile.String() does',
+      'godiag pprof goroutines FILE   print a goroutine dump (debug=2, runtime.Stack, crash output) as canonical JSON',
     ].join('\n'),
-    commands: { dump: pprofCommand('dump', (p) => dumpProfile(p) + '\n'), string: pprofCommand('string', (p) => profileToString(p) + '\n') },
+    commands: {
+      dump: pprofCommand('dump', (p) => dumpProfile(p) + '\n'),
+      string: pprofCommand('string', (p) => profileToString(p) + '\n'),
+      goroutines: goroutinesCommand,
+    },
   },
   metrics: { help: 'godiag metrics: runtime/metrics snapshots; the metrics reader is not available yet', commands: {} },
   gosym: { help: 'godiag gosym: Go symbol tables; the symbol table reader is not available yet', commands: {} },

@@ -92,6 +92,17 @@ describe('godiag CLI', () => {
     expect(io.out()).toMatch(/\nSamples:\nalloc_objects\/count alloc_space\/bytes inuse_objects\/count inuse_space\/bytes\n/);
   });
 
+  it('pprof goroutines prints a crash dump as JSON', async () => {
+    const dump = manifest.fixtures.find((f) => f.format === 'goroutine-dump' && f.kind === 'crash-all')!;
+    const path = join(tmp, 'crash.txt');
+    writeFileSync(path, fixtureBytes(dump));
+    const io = fakeIo();
+    expect(await main(['pprof', 'goroutines', path], io)).toBe(0);
+    const parsed = JSON.parse(io.out()) as { goroutines: { id: string }[] };
+    expect(parsed.goroutines.length).toBeGreaterThan(10);
+    expect(parsed.goroutines[0]!.id).toBe('1');
+  });
+
   it('--help and --version exit 0', async () => {
     const io = fakeIo();
     expect(await main(['--help'], io)).toBe(0);

@@ -1,0 +1,110 @@
+/**
+ * CLI commands of the profile operations (`godiag pprof merge|diff|folded`), to be registered in the pprof
+ * format group (`formatGroups.pprof.commands`) of src/cli/commands.ts.
+ * @module
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { dumpProfile } from '../pprof/dump.js';
+import { encodeProfile } from '../pprof/encode.js';
+import { parseProfile } from '../pprof/parse.js';
+import type { Profile } from '../pprof/profile.js';
+import { diffProfiles, foldedStacks, mergeProfiles } from '../pprof/ops/index.js';
+import { checkFlags, parseArgs, UsageError, type Args } from './args.js';
+import { openInput, type Command, type Io } from './commands.js';
+
+/** Single-dash short options accepted by these commands, and their long names. */
+const SHORT: Record<string, string> = { '-o': '--output', '-n': '--nodecount' };
+
+/** Parses arguments after turning `-o X` / `-n X` into their long forms. */
+function parse(argv: readonly string[], valued: readonly string[], allowed: readonly string[]): Args {
+  const args = parseArgs(argv.map((a) => SHORT[a] ?? a), valued);
+  checkFlags(args, allowed);
+  return args;
+}
+
+/** Reads a profile from a CLI file argument (`-` is standard input). */
+async function readProfile(path: string, io: Io): Promise<Profile> {
+  const { source, progress } = await openInput(path, io);
+  try {
+    return await parseProfile(source, { onProgress: progress.onProgress });
+  } finally {
+    progress.done();
+  }
+}
+
+/** A flag's string value, or undefined; a flag given without a value is a usage error. */
+function stringFlag(args: Args, name: string): string | undefined {
+  const v = args.flags.get(name);
+  if (v === true) throw new UsageError(`option --${name} needs a value`);
+  return v;
+}
+
+/** `--sample-index I`: a number is an index, anything else a sample type name. */
+function sampleIndexFlag(args: Args): number | string | undefined {
+  const v = stringFlag(args, 'sample-index');
+  if (v === undefined) return undefined;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+/** Writes a profile (gzip profile.proto, as Go writes it) to `path`, or its canonical JSON to stdout. */
+async function output(p: Profile, path: string | undefined, io: Io): Promise<void> {
+  if (path === undefined) io.stdout.write(dumpProfile(p) + '\n');
+  else await writeFile(path, encodeProfile(p));
+}
+
+const mergeCommand: Command = {
+  summary: 'merge profiles of the same type into one (google/pprof Merge)',
+  async run(argv, io) {
+    const args = parse(argv, ['output'], ['output']);
+    const out = stringFlag(args, 'output');
+    if (args.positional.length < 1 || out === undefined) throw new UsageError('usage: godiag pprof merge A B… -o OUT');
+    const profiles: Profile[] = [];
+    for (const path of args.positional) profiles.push(await readProfile(path, io));
+    await output(mergeProfiles(profiles), out, io);
+  },
+};
+
+const diffCommand: Command = {
+  summary: 'subtract a base profile from a profile (go tool pprof -base; --diff-base keeps base samples apart)',
+  async run(argv, io) {
+    const args = parse(argv, ['base', 'output'], ['base', 'output', 'diff-base', 'normalize']);
+    const base = stringFlag(args, 'base');
+    if (args.positional.length !== 1 || base === undefined) throw new UsageError('usage: godiag pprof diff --base BASE FILE [-o OUT] [--diff-base] [--normalize]');
+    const b = await readProfile(base, io);
+    const p = await readProfile(args.positional[0]!, io);
+    const d = diffProfiles(b, p, { diffBase: args.flags.has('diff-base'), normalize: args.flags.has('normalize') });
+    await output(d, stringFlag(args, 'output'), io);
+  },
+};
+
+const foldedCommand: Command = {
+  summary: 'print the samples as folded stacks (root;…;leaf value), for flame graph tools',
+  async run(argv, io) {
+    const args = parse(argv, ['sample-index'], ['sample-index']);
+    if (args.positional.length !== 1) throw new UsageError('usage: godiag pprof folded FILE [--sample-index I]');
+    const p = await readProfile(args.positional[0]!, io);
+    let text: string;
+    try {
+      text = foldedStacks(p, sampleIndexFlag(args));
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(e.message);
+      throw e;
+    }
+    io.stdout.write(text);
+  },
+};
+
+/** The operations' commands, keyed by name, for `formatGroups.pprof.commands`. */
+export const pprofOpsCommands: Record<string, Command> = {
+  merge: mergeCommand,
+  diff: diffCommand,
+  folded: foldedCommand,
+};
+
+/** Help lines for the commands, for `formatGroups.pprof.help`. */
+export const pprofOpsHelp: string = [
+  'godiag pprof merge A B… -o OUT          merge profiles (google/pprof Merge) into a gzip profile',
+  'godiag pprof diff --base BASE FILE [-o OUT] [--diff-base] [--normalize]   FILE − BASE (go tool pprof -base)',
+  'godiag pprof folded FILE [--sample-index I]   folded stacks for flame graphs',
+].join('\n');
