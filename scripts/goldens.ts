@@ -6,10 +6,10 @@
  */
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { GOLDENS, REJECTED, ROOT, goldenJobs } from '../test/support/fixtures.js';
+import { GOLDENS, REJECTED, ROOT, goldenBytes, goldenJobs, readGolden } from '../test/support/fixtures.js';
 
 const mode = process.argv[2];
 if (mode !== 'write' && mode !== 'check') {
@@ -50,11 +50,11 @@ for (const job of goldenJobs()) {
   }
   if (mode === 'write') {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, r.stdout);
+    writeFileSync(path, goldenBytes(path, r.stdout));
   } else if (!existsSync(path)) {
     console.error(`goldens: missing ${relative(ROOT, path)}`);
     differences++;
-  } else if (readFileSync(path, 'utf8') !== r.stdout) {
+  } else if (readGolden(path) !== r.stdout) {
     console.error(`goldens: ${relative(ROOT, path)} differs from what the oracle prints now`);
     differences++;
   }

@@ -13,40 +13,13 @@ import { parseProfile } from '../pprof/parse.js';
 import { profileToString } from '../pprof/string.js';
 import { parseGoroutineDump } from '../pprof/goroutines/index.js';
 import { readAll } from '../internal/input.js';
+import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
 import type { Profile } from '../pprof/profile.js';
-import type { Source } from '../internal/input.js';
 import { fileSource } from '../node/index.js';
 import { checkFlags, parseArgs, UsageError } from './args.js';
-import { terminalProgress } from './progress.js';
+import { openInput, type Command, type FormatGroup, type Io } from './command.js';
 
-/** Where a command writes. */
-export interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WriteStream | NodeJS.WritableStream;
-  stdin?: AsyncIterable<Uint8Array>;
-}
-
-/** One command: it parses its own arguments and throws {@link UsageError} on bad ones. */
-export interface Command {
-  summary: string;
-  run(argv: readonly string[], io: Io): Promise<void>;
-}
-
-/** The commands of one format. */
-export interface FormatGroup {
-  help: string;
-  commands: Record<string, Command>;
-}
-
-/** Opens a CLI file argument (`-` is standard input) as a source, with progress where it helps. */
-export async function openInput(path: string, io: Io): Promise<{ source: Source; progress: ReturnType<typeof terminalProgress> }> {
-  const progress = terminalProgress(io.stderr as NodeJS.WriteStream, path);
-  if (path === '-') {
-    if (!io.stdin) throw new UsageError('standard input is not available');
-    return { source: io.stdin, progress };
-  }
-  return { source: await fileSource(path), progress };
-}
+export type { Command, FormatGroup, Io } from './command.js';
 
 const inspectCommand: Command = {
   summary: 'detect the format of a file and summarise it',
@@ -176,11 +149,13 @@ export const formatGroups: Record<string, FormatGroup> = {
       'godiag pprof dump FILE     print the profile as canonical JSON (as the Go oracle prints google/pprof\'s parse)',
       'godiag pprof string FILE   print the profile as google/pprof\'s Profile.String() does',
       'godiag pprof goroutines FILE   print a goroutine dump (debug=2, runtime.Stack, crash output) as canonical JSON',
+      pprofOpsHelp,
     ].join('\n'),
     commands: {
       dump: pprofCommand('dump', (p) => dumpProfile(p) + '\n'),
       string: pprofCommand('string', (p) => profileToString(p) + '\n'),
       goroutines: goroutinesCommand,
+      ...pprofOpsCommands,
     },
   },
   metrics: { help: 'godiag metrics: runtime/metrics snapshots; the metrics reader is not available yet', commands: {} },

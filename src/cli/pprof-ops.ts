@@ -11,7 +11,7 @@ import { parseProfile } from '../pprof/parse.js';
 import type { Profile } from '../pprof/profile.js';
 import { diffProfiles, foldedStacks, mergeProfiles } from '../pprof/ops/index.js';
 import { checkFlags, parseArgs, UsageError, type Args } from './args.js';
-import { openInput, type Command, type Io } from './commands.js';
+import { openInput, type Command, type Io } from './command.js';
 
 /** Single-dash short options accepted by these commands, and their long names. */
 const SHORT: Record<string, string> = { '-o': '--output', '-n': '--nodecount' };

@@ -17,3 +17,4 @@ export { summarizeProfile, type ProfileSummary } from './summary.js';
 export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
 export type { Source, InputOptions } from '../internal/input.js';
 export * from './goroutines/index.js';
+export * from './ops/index.js';

@@ -2,9 +2,9 @@
 // (testdata/goldens, derived by `npm run goldens`, re-checked by `npm run goldens:check` when Go is present).
 
 import { createHash } from 'node:crypto';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { goldenJobs, loadManifest, storedBytes } from '../support/fixtures.js';
+import { goldenJobs, loadManifest, readGolden, storedBytes } from '../support/fixtures.js';
 
 const manifest = loadManifest();
 
@@ -33,7 +33,7 @@ describe('goldens from the Go oracle', () => {
   if (absent.length > 0) it.skip(`${absent.length} corpus goldens: ../shared/corpus is absent in this clone`, () => {});
   it.each(present.map((j) => [j.id, j] as const))('%s', async (_id, job) => {
     expect(existsSync(job.golden), `missing golden ${job.golden}; run npm run goldens`).toBe(true);
-    const golden = readFileSync(job.golden, 'utf8');
+    const golden = readGolden(job.golden);
     expect(await job.run(job.bytes())).toBe(golden);
   });
 });

@@ -6,11 +6,12 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'fflate';
+import { gunzipSync, gzipSync } from 'fflate';
 import { inspect } from '../../src/inspect.js';
 import { dumpProfile } from '../../src/pprof/dump.js';
 import { parseProfileBytes } from '../../src/pprof/parse.js';
 import { profileToString } from '../../src/pprof/string.js';
+import { pprofOpsGoldenCommands } from './pprof-ops-goldens.js';
 import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { GodiagError } from '../../src/internal/errors.js';
@@ -76,6 +77,8 @@ export interface GoldenCommand {
    * derivation, and the TypeScript side must reject it too (with a GodiagError).
    */
   rejectionsAreGoldens?: boolean;
+  /** Store this command's goldens gzip-compressed (whole-profile dumps of every operation add up). */
+  compressGoldens?: boolean;
 }
 
 /** The golden of an input both sides reject. */
@@ -119,9 +122,23 @@ goldenCommands.push({
   rejectionsAreGoldens: true,
 });
 
-/** Path of the golden file of a command on a fixture. */
+goldenCommands.push(...pprofOpsGoldenCommands.map((c) => ({ ...c, compressGoldens: true })));
+
+/** Path of the golden file of a command on a fixture (`.json.gz` for commands whose goldens are large). */
 export function goldenPath(f: Fixture, command: GoldenCommand): string {
-  return join(GOLDENS, `${f.path.replace(/\.gz$/, '')}.${command.name}.json`);
+  return join(GOLDENS, `${f.path.replace(/\.gz$/, '')}.${command.name}.json${command.compressGoldens ? '.gz' : ''}`);
+}
+
+/** Reads a golden's text, gunzipping `.gz` goldens. */
+export function readGolden(path: string): string {
+  const bytes = readFileSync(path);
+  return path.endsWith('.gz') ? new TextDecoder().decode(gunzipSync(bytes)) : bytes.toString('utf8');
+}
+
+/** The bytes to store for a golden: gzip for `.gz` goldens, deterministic (no timestamp), else the text. */
+export function goldenBytes(path: string, text: string): Uint8Array {
+  const raw = new TextEncoder().encode(text);
+  return path.endsWith('.gz') ? gzipSync(raw, { level: 9, mtime: 0 }) : raw;
 }
 
 /** A golden that is not derived from a recorded fixture: an input file checked in beside it. */

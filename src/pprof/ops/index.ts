@@ -21,3 +21,4 @@ export {
 } from './filter.js';
 export { prune, removeUninteresting, pruneFrom, simplifyFunc } from './prune.js';
 export { aggregate, type AggregateOptions } from './aggregate.js';
+export { foldedStacks, sampleIndex } from './folded.js';

@@ -26,13 +26,14 @@ export function simplifyFunc(name: string): string {
 }
 
 /**
- * google/pprof's `Prune` (`drop_frames`/`keep_frames`): a location is cut at its outermost line whose
- * function name (simplified by {@link simplifyFunc}) matches `dropRx` and not `keepRx`: that line and its
- * callers in the location go; if it was the location's last (outermost) line the whole location is pruned.
- * In each sample, scanning from the root, once a frame that is neither pruned nor cut has been seen, the
- * first pruned or cut location ends the stack: a pruned location is removed with everything above it, a
- * cut one is kept (with its remaining lines) and everything above it removed. Frames before the first
- * "user" frame are never pruned. Returns a new profile.
+ * google/pprof's `Prune` (`drop_frames`/`keep_frames`): removes the frames beneath (called by) a frame whose
+ * function name, simplified by {@link simplifyFunc}, matches `dropRx` and not `keepRx`. In each location the
+ * outermost such line is found: it and the lines inlined into it go, and if it was the location's outermost
+ * line the whole location is pruned. In each sample, scanning from the root, once a frame that is neither
+ * pruned nor cut has been seen, the first pruned or cut location ends the stack: a pruned location goes
+ * with everything beneath it; a cut one stays (with its remaining lines) and everything beneath it goes.
+ * Frames before the first such "user" frame are never pruned, so a stack is never emptied that way.
+ * Returns a new profile.
  */
 export function prune(p: Profile, dropRx: RegExp, keepRx?: RegExp): Profile {
   const w = toWork(p);
