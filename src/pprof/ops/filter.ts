@@ -101,13 +101,41 @@ function focusedAndNotIgnored(locs: readonly Location[], m: Map<Location, boolea
   return focused;
 }
 
+/** The result of {@link showFrom}. */
+export interface ShowFromResult {
+  /** The filtered profile. */
+  profile: Profile;
+  /** Whether the regexp matched any location. */
+  matched: boolean;
+}
+
+/** The result of {@link filterSamplesByTag}. */
+export interface TagFilterResult {
+  /** The filtered profile. */
+  profile: Profile;
+  /** Whether the focus predicate matched any sample. */
+  focusMatched: boolean;
+  /** Whether the ignore predicate matched any sample. */
+  ignoreMatched: boolean;
+}
+
+/** The result of {@link filterTagsByName}. */
+export interface TagNameFilterResult {
+  /** The profile with the hidden label keys removed. */
+  profile: Profile;
+  /** Whether the show regexp matched any label key. */
+  showMatched: boolean;
+  /** Whether the hide regexp matched any label key. */
+  hideMatched: boolean;
+}
+
 /**
  * google/pprof's `ShowFrom` (`-show_from`): in each location, lines after (callers of) the last line whose
  * function or file name matches are removed (a location whose mapping's file matches keeps all lines);
  * in each sample, frames above (callers of) the outermost matching location are removed, and samples
  * without one are dropped. Returns the new profile and whether any location matched.
  */
-export function showFrom(p: Profile, re: RegExp): { profile: Profile; matched: boolean } {
+export function showFrom(p: Profile, re: RegExp): ShowFromResult {
   const w = toWork(p);
   const showLocs = new Set<Location>();
   for (const l of w.location) {
@@ -143,7 +171,7 @@ export type TagMatch = (sample: Sample) => boolean;
  * (default: always) holds and `ignore` (default: never) does not. Returns whether any sample was focused
  * and whether any was ignored.
  */
-export function filterSamplesByTag(p: Profile, filters: { focus?: TagMatch; ignore?: TagMatch }): { profile: Profile; focusMatched: boolean; ignoreMatched: boolean } {
+export function filterSamplesByTag(p: Profile, filters: { focus?: TagMatch; ignore?: TagMatch }): TagFilterResult {
   let focusMatched = false;
   let ignoreMatched = false;
   const keep: number[] = [];
@@ -180,7 +208,7 @@ export function numberLabelInRange(key: string, min?: bigint, max?: bigint): Tag
  * google/pprof's `FilterTagsByName` (`-tagshow`, `-tagignore` on keys): removes labels (string and numeric)
  * whose key does not match `show` or matches `hide`. Returns whether any key matched each.
  */
-export function filterTagsByName(p: Profile, filters: { show?: RegExp; hide?: RegExp }): { profile: Profile; showMatched: boolean; hideMatched: boolean } {
+export function filterTagsByName(p: Profile, filters: { show?: RegExp; hide?: RegExp }): TagNameFilterResult {
   let showMatched = false;
   let hideMatched = false;
   const remove = (key: string): boolean => {

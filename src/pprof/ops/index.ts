@@ -18,6 +18,9 @@ export {
   type NameFilters,
   type NameFilterResult,
   type TagMatch,
+  type ShowFromResult,
+  type TagFilterResult,
+  type TagNameFilterResult,
 } from './filter.js';
 export { prune, removeUninteresting, pruneFrom, simplifyFunc } from './prune.js';
 export { aggregate, type AggregateOptions } from './aggregate.js';
