@@ -18,3 +18,4 @@ export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
 export type { Source, InputOptions } from '../internal/input.js';
 export * from './goroutines/index.js';
 export * from './ops/index.js';
+export * from './report/index.js';

@@ -23,6 +23,7 @@ import {
   showFrom,
   type NameFilters,
 } from '../../src/pprof/ops/index.js';
+import { topTable } from '../../src/pprof/report/index.js';
 import type { Fixture, GoldenCommand } from './fixtures.js';
 
 const REJECTED = '{"rejected":true}\n';
@@ -158,5 +159,13 @@ export const pprofOpsGoldenCommands: GoldenCommand[] = [
         addresses: profileToJson(compactProfile(aggregate(p, { ...o, function: true, filename: true, linenumber: true, columnnumber: true, address: true }))),
       };
     }),
+  },
+  {
+    // `go tool pprof -top -nodecount=20 FILE` (run with TZ=UTC): the text, as {"top": …}.
+    name: 'pprof-top',
+    oracleArgs: ['pprof-top'],
+    appliesTo: profiles,
+    rejectionsAreGoldens: true,
+    run: recipe((_, parse) => ({ top: topTable(parse(), { nodeCount: 20 }) })),
   },
 ];

@@ -13,6 +13,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"sync"
 
 	"github.com/google/pprof/profile"
 
@@ -280,11 +282,28 @@ func pprofAggregate(data []byte, w *canon.Writer) error {
 // topNodeCount is the -nodecount of pprof-top.
 const topNodeCount = 20
 
+// pprofToolPath is the executable `go tool pprof` runs, found once with
+// `go tool -n pprof` (which builds it into the Go build cache if needed).
+// Running it directly matters: the recipe gives pprof a private HOME, and
+// `go tool pprof` under that HOME would find an empty build cache and
+// rebuild pprof (tens of seconds) for every profile.
+var pprofToolPath = sync.OnceValues(func() (string, error) {
+	out, err := exec.Command("go", "tool", "-n", "pprof").Output()
+	if err != nil {
+		return "", fmt.Errorf("go tool -n pprof: %v", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+})
+
 // pprofTop runs `go tool pprof -top -nodecount=20` on the profile (written
 // to a temporary file, since the oracle sees the original bytes) and prints
-// its standard output. The header names the time in the local zone: run
-// with TZ=UTC. The parse is checked first, so an input google/pprof rejects
-// is an error here too.
+// its standard output. pprof runs with HOME, PPROF_TMPDIR and
+// PPROF_BINARY_PATH pointing at that temporary directory, so no local
+// binary or setting can change the report. The header has no path of the
+// temporary file (its `File:` line names the profile's main mapping), but
+// its `Time:` line is in the local zone: run with TZ=UTC (scripts/goldens.ts
+// does). The parse is checked first, so an input google/pprof rejects is an
+// error here too.
 func pprofTop(data []byte, w *canon.Writer) error {
 	if _, err := profile.ParseData(data); err != nil {
 		return err
@@ -299,7 +318,11 @@ func pprofTop(data []byte, w *canon.Writer) error {
 		return err
 	}
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command("go", "tool", "pprof", "-top", fmt.Sprintf("-nodecount=%d", topNodeCount), file)
+	tool, err := pprofToolPath()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(tool, "-top", fmt.Sprintf("-nodecount=%d", topNodeCount), file)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env = append(os.Environ(), "PPROF_TMPDIR="+dir, "PPROF_BINARY_PATH="+dir, "HOME="+dir)
 	if err := cmd.Run(); err != nil {
