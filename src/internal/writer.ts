@@ -101,6 +101,22 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * Appends, for each index `indices[k]` with `from <= k < to`, the bytes `src[offsets[i] .. offsets[i+1]]`:
+   * a run of pre-encoded items (varints) chosen by index. `total` is the number of bytes that adds.
+   */
+  slices(src: Uint8Array, offsets: Uint32Array, indices: ArrayLike<number>, from: number, to: number, total: number): this {
+    this.reserve(total);
+    const buf = this.buf;
+    let at = this.length;
+    for (let k = from; k < to; k++) {
+      const i = indices[k]!;
+      for (let j = offsets[i]!, end = offsets[i + 1]!; j < end; j++) buf[at++] = src[j]!;
+    }
+    this.length = at;
+    return this;
+  }
+
   /** Appends a string as UTF-8 (no length prefix). */
   string(s: string): this {
     return this.bytes(encodeUtf8(s));

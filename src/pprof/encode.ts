@@ -73,6 +73,16 @@ function repeated(w: ByteWriter, scratch: ByteWriter, field: number, values: Arr
     int64Element(w, values, words, i);
   }
 }
+/** Bytes in the varint encoding of a non-negative safe integer. */
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
 function message(w: ByteWriter, field: number, body: ByteWriter): void {
   key(w, field, LEN);
   w.uvarint(body.length).bytes(body.view());
@@ -111,7 +121,8 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   const defaultSampleType = strings.add(p.defaultSampleType);
   const docUrl = strings.add(p.docUrl);
 
-  const w = new ByteWriter(1 << 16);
+  // Stacks dominate: a byte or more per frame, plus a few per sample. Sizing up front avoids regrowing.
+  const w = new ByteWriter(p.sample.stacks.length + 24 * p.sample.length + (1 << 16));
   const body = new ByteWriter(256);
   const inner = new ByteWriter(64);
   const packed = new ByteWriter(256);
@@ -125,26 +136,19 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   for (const t of sampleTypes) valueType(1, t);
   // Stacks are most of a large profile: encode each location id's varint once, then copy bytes.
   const idBytes = p.location.map((l) => new ByteWriter(10).uvarint(l.id).finish());
-  // Samples straight from the table's columns: no per-sample views.
+  // Samples straight from the table's columns into the output: no per-sample views, and each sample's
+  // length is computed up front so its stack is copied once, from the pre-encoded ids.
   const table = p.sample;
   const { stackStart, stacks, valueCount } = table;
   const values = table.values;
   const words = LITTLE_ENDIAN ? new Uint32Array(values.buffer, values.byteOffset, values.length * 2) : undefined;
-  const idLength = idBytes.map((b) => b.length);
+  const idOffset = new Uint32Array(idBytes.length + 1);
+  idBytes.forEach((b, k) => (idOffset[k + 1] = idOffset[k]! + b.length));
+  const idFlat = new Uint8Array(idOffset[idBytes.length]!);
+  const idLength = Uint8Array.from(idBytes, (b) => b.length);
+  idBytes.forEach((b, k) => idFlat.set(b, idOffset[k]!));
   for (let i = 0; i < table.length; i++) {
-    body.length = 0;
-    const from = stackStart[i]!;
-    const to = stackStart[i + 1]!;
-    if (to - from > 2) {
-      let n = 0;
-      for (let k = from; k < to; k++) n += idLength[stacks[k]!]!;
-      key(body, 1, LEN);
-      body.uvarint(n);
-    }
-    for (let k = from; k < to; k++) {
-      if (to - from <= 2) key(body, 1, VARINT);
-      body.bytes(idBytes[stacks[k]!]!);
-    }
+    body.length = 0; // the values and labels part
     if (valueCount > 2) {
       packed.length = 0;
       for (let v = i * valueCount; v < (i + 1) * valueCount; v++) int64Element(packed, values, words, v);
@@ -158,7 +162,26 @@ export function encodeUncompressed(p: Profile): Uint8Array {
     }
     const list = table.labels.get(i);
     if (list !== undefined) body.bytes(labelBytes.get(list)!);
-    message(w, 2, body);
+
+    const from = stackStart[i]!;
+    const to = stackStart[i + 1]!;
+    let n = 0;
+    for (let k = from; k < to; k++) n += idLength[stacks[k]!]!;
+    const frames = to - from;
+    // Field 1's keys are one byte: one key and a length when packed, one key per id otherwise.
+    const stackPart = frames > 2 ? 1 + varintSize(n) + n : frames + n;
+    key(w, 2, LEN);
+    w.uvarint(stackPart + body.length);
+    if (frames > 2) {
+      key(w, 1, LEN);
+      w.uvarint(n).slices(idFlat, idOffset, stacks, from, to, n);
+    } else {
+      for (let k = from; k < to; k++) {
+        key(w, 1, VARINT);
+        w.bytes(idBytes[stacks[k]!]!);
+      }
+    }
+    w.bytes(body.view());
   }
   p.mapping.forEach((m, i) => {
     const [file, buildId] = mappings[i]!;
