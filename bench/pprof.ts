@@ -15,7 +15,7 @@ import { gunzipSync } from 'fflate';
 import { Profile as PprofFormatProfile } from 'pprof-format';
 import protobuf from 'protobufjs';
 import { parseProfileBytes } from '../src/pprof/parse.js';
-import { encodeUncompressed } from '../src/pprof/encode.js';
+import { encodeProfile, encodeUncompressed } from '../src/pprof/encode.js';
 import { decodeProfile } from '../src/pprof/decode.js';
 import { ProtoReader } from '../src/pprof/wire.js';
 
@@ -155,7 +155,9 @@ function walkProtobufjs(bytes: Uint8Array): number {
 {
   const ours = parseProfileBytes(raw);
   time('decode', 'godiag decodeProfile', () => decodeProfile(raw));
+  time('decode (ParseData, gunzip included)', 'godiag parseProfileBytes (fflate)', () => parseProfileBytes(gz));
   time('encode', 'godiag encodeUncompressed', () => encodeUncompressed(ours));
+  time('encode + gzip', 'godiag encodeProfile (fflate)', () => encodeProfile(ours));
 }
 {
   const theirs = PprofFormatProfile.decode(raw);
@@ -170,7 +172,10 @@ if (haveGo) {
   const goBench = join(dir, 'bench-pprof');
   execFileSync('go', ['build', '-o', goBench, './testdata/gen/cmd/bench-pprof'], { stdio: 'inherit' });
   const r = JSON.parse(execFileSync(goBench, [file], { encoding: 'utf8' })) as Record<string, number>;
-  for (const [k, v] of Object.entries(r)) if (k.endsWith('Seconds')) rows.push({ what: k.replace('Seconds', ''), impl: 'Go google/pprof', seconds: v });
+  const names: Record<string, string> = { parse: 'decode (ParseData, gunzip included)', write: 'encode + gzip (Write)', writeUncompressed: 'encode (WriteUncompressed)' };
+  for (const [k, v] of Object.entries(r)) {
+    if (k.endsWith('Seconds')) rows.push({ what: names[k.replace('Seconds', '')] ?? k, impl: 'Go google/pprof', seconds: v });
+  }
 }
 
 // Memory in a clean process of its own (bench/pprof-memory.ts).
