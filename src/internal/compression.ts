@@ -112,31 +112,44 @@ export async function* decompress(
 
 /** Decompresses in-memory gzip or zlib bytes synchronously (used by sync readers and `detect`). */
 export function decompressSync(bytes: Uint8Array, compression: 'gzip' | 'zlib', options: DecompressOptions = {}): Uint8Array {
-  const parts: Uint8Array[] = [];
   const max = options.maxBytes ?? Limits.maxInputBytes;
+  checkMinimumSize(compression, bytes.length);
+  // gzip's trailer states the size (mod 2^32) of a single-member file: when it is plausible, inflate into
+  // one buffer of that size instead of collecting pieces and copying them, which would double the peak.
+  let out: Uint8Array | undefined;
+  if (compression === 'gzip') {
+    const isize = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
+    if (isize <= max && isize <= bytes.length * 1100) out = new Uint8Array(isize);
+  }
+  let parts: Uint8Array[] | undefined = out ? undefined : [];
   let produced = 0;
   let members = 0;
   const inflater = compression === 'gzip' ? new Gunzip() : new Unzlib();
   inflater.ondata = (data) => {
+    if (produced + data.length > max) throw overLimit(compression, bytes.length, max);
+    if (out !== undefined && produced + data.length <= out.length) out.set(data, produced);
+    else {
+      // More than the trailer said (several members, or a wrong trailer): fall back to pieces.
+      parts ??= out === undefined ? [] : [out.subarray(0, produced)];
+      out = undefined;
+      parts.push(data);
+    }
     produced += data.length;
-    if (produced > max) throw overLimit(compression, bytes.length, max);
-    parts.push(data);
   };
   // fflate announces each member after the first; only a single member's trailer ends the input.
   if (inflater instanceof Gunzip) inflater.onmember = () => void members++;
-  checkMinimumSize(compression, bytes.length);
   try {
     inflater.push(bytes, true);
   } catch (e) {
     if (e instanceof GodiagError) throw e;
     throw fromFflate(e, compression, bytes.length);
   }
-  const out = concat(parts, produced);
+  const result = out !== undefined ? (produced === out.length ? out : out.subarray(0, produced)) : concat(parts ?? [], produced);
   if (members === 0) {
-    const sum = compression === 'gzip' ? crc32(out) : adler32(out);
+    const sum = compression === 'gzip' ? crc32(result) : adler32(result);
     checkTrailer(compression, bytes.subarray(bytes.length - 8), sum, produced, bytes.length);
   }
-  return out;
+  return result;
 }
 
 /**
