@@ -1,5 +1,5 @@
 /**
- * CLI commands of the profile operations and reports (`godiag pprof merge|diff|folded|top`), to be registered in the pprof
+ * CLI commands of the profile operations and reports (`godiag pprof merge|diff|folded|top|tree`), to be registered in the pprof
  * format group (`formatGroups.pprof.commands`) of src/cli/commands.ts.
  * @module
  */
@@ -10,7 +10,7 @@ import { encodeProfile } from '../pprof/encode.js';
 import { parseProfile } from '../pprof/parse.js';
 import type { Profile } from '../pprof/profile.js';
 import { diffProfiles, foldedStacks, mergeProfiles } from '../pprof/ops/index.js';
-import { topTable } from '../pprof/report/index.js';
+import { callTree, topTable } from '../pprof/report/index.js';
 import { checkFlags, parseArgs, UsageError, type Args } from './args.js';
 import { openInput, type Command, type Io } from './command.js';
 
@@ -96,25 +96,44 @@ const foldedCommand: Command = {
   },
 };
 
-const topCommand: Command = {
-  summary: 'print the functions with the largest values, as `go tool pprof -top` does',
-  async run(argv, io) {
-    const args = parse(argv, ['sample-index', 'nodecount'], ['sample-index', 'nodecount']);
-    if (args.positional.length !== 1) throw new UsageError('usage: godiag pprof top FILE [-n N] [--sample-index I]');
-    const n = stringFlag(args, 'nodecount');
-    if (n !== undefined && !/^\d+$/.test(n)) throw new UsageError(`-n needs a number of functions, got ${JSON.stringify(n)}`);
-    const p = await readProfile(args.positional[0]!, io);
-    let text: string;
-    try {
-      const sampleIndex = sampleIndexFlag(args);
-      text = topTable(p, { ...(sampleIndex !== undefined && { sampleIndex }), ...(n !== undefined && { nodeCount: Number(n) }) });
-    } catch (e) {
-      if (e instanceof RangeError) throw new UsageError(e.message);
-      throw e;
-    }
-    io.stdout.write(text);
-  },
-};
+/** A report command: FILE, `-n N` (nodecount) and `--sample-index I`, printing what `render` returns. */
+function reportCommand(
+  summary: string,
+  usage: string,
+  render: (p: Profile, options: { sampleIndex?: number | string; nodeCount?: number }) => string,
+): Command {
+  return {
+    summary,
+    async run(argv, io) {
+      const args = parse(argv, ['sample-index', 'nodecount'], ['sample-index', 'nodecount']);
+      if (args.positional.length !== 1) throw new UsageError(`usage: ${usage}`);
+      const n = stringFlag(args, 'nodecount');
+      if (n !== undefined && !/^\d+$/.test(n)) throw new UsageError(`-n needs a number of functions, got ${JSON.stringify(n)}`);
+      const p = await readProfile(args.positional[0]!, io);
+      let text: string;
+      try {
+        const sampleIndex = sampleIndexFlag(args);
+        text = render(p, { ...(sampleIndex !== undefined && { sampleIndex }), ...(n !== undefined && { nodeCount: Number(n) }) });
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(e.message);
+        throw e;
+      }
+      io.stdout.write(text);
+    },
+  };
+}
+
+const topCommand = reportCommand(
+  'print the functions with the largest values, as `go tool pprof -top` does',
+  'godiag pprof top FILE [-n N] [--sample-index I]',
+  topTable,
+);
+
+const treeCommand = reportCommand(
+  'print the call graph as text, each function with its callers and callees, as `go tool pprof -tree` does',
+  'godiag pprof tree FILE [-n N] [--sample-index I]',
+  callTree,
+);
 
 /** The operations' commands, keyed by name, for `formatGroups.pprof.commands`. */
 export const pprofOpsCommands: Record<string, Command> = {
@@ -122,6 +141,7 @@ export const pprofOpsCommands: Record<string, Command> = {
   diff: diffCommand,
   folded: foldedCommand,
   top: topCommand,
+  tree: treeCommand,
 };
 
 /** Help lines for the commands, for `formatGroups.pprof.help`. */
@@ -130,4 +150,5 @@ export const pprofOpsHelp: string = [
   'godiag pprof diff --base BASE FILE [-o OUT] [--diff-base] [--normalize]   FILE − BASE (go tool pprof -base)',
   'godiag pprof folded FILE [--sample-index I]   folded stacks for flame graphs',
   'godiag pprof top FILE [-n N] [--sample-index I]   functions by flat value (go tool pprof -top; -n 0: all)',
+  'godiag pprof tree FILE [-n N] [--sample-index I]   callers and callees of each function (go tool pprof -tree; -n 80 by default, 0: all)',
 ].join('\n');

@@ -23,7 +23,7 @@ import {
   showFrom,
   type NameFilters,
 } from '../../src/pprof/ops/index.js';
-import { topTable } from '../../src/pprof/report/index.js';
+import { callTree, topTable } from '../../src/pprof/report/index.js';
 import type { Fixture, GoldenCommand } from './fixtures.js';
 
 const REJECTED = '{"rejected":true}\n';
@@ -167,5 +167,13 @@ export const pprofOpsGoldenCommands: GoldenCommand[] = [
     appliesTo: profiles,
     rejectionsAreGoldens: true,
     run: recipe((_, parse) => ({ top: topTable(parse(), { nodeCount: 20 }) })),
+  },
+  {
+    // `go tool pprof -tree -nodecount=20 FILE` (run with TZ=UTC): the text, as {"tree": …}.
+    name: 'pprof-tree',
+    oracleArgs: ['pprof-tree'],
+    appliesTo: profiles,
+    rejectionsAreGoldens: true,
+    run: recipe((_, parse) => ({ tree: callTree(parse(), { nodeCount: 20 }) })),
   },
 ];

@@ -1,7 +1,8 @@
 package main
 
 // Reference results of google/pprof's profile operations (Scale, Merge,
-// Compact, the filters, Prune, Aggregate) and of `go tool pprof -top`. The
+// Compact, the filters, Prune, Aggregate) and of `go tool pprof -top` and
+// `-tree`. The
 // oracle takes only a file, so each subcommand applies a fixed recipe to
 // the parsed profile, documented on its function; the TypeScript side of each
 // recipe is in test/support/pprof-ops-goldens.ts.
@@ -30,6 +31,7 @@ func init() {
 	register("pprof-prune", "Prune, RemoveUninteresting and PruneFrom with fixed patterns", pprofPrune)
 	register("pprof-aggregate", "Aggregate at function, file and address granularity (then Compact)", pprofAggregate)
 	register("pprof-top", "the text of `go tool pprof -top -nodecount=20 FILE`, as {\"top\": …} (needs go on PATH; run with TZ=UTC)", pprofTop)
+	register("pprof-tree", "the text of `go tool pprof -tree -nodecount=20 FILE`, as {\"tree\": …} (needs go on PATH; run with TZ=UTC)", pprofTree)
 }
 
 // opsDump is pprofToDump with one normalisation: google/pprof's Merge gives
@@ -295,38 +297,61 @@ var pprofToolPath = sync.OnceValues(func() (string, error) {
 	return strings.TrimSpace(string(out)), nil
 })
 
-// pprofTop runs `go tool pprof -top -nodecount=20` on the profile (written
-// to a temporary file, since the oracle sees the original bytes) and prints
-// its standard output. pprof runs with HOME, PPROF_TMPDIR and
-// PPROF_BINARY_PATH pointing at that temporary directory, so no local
-// binary or setting can change the report. The header has no path of the
-// temporary file (its `File:` line names the profile's main mapping), but
-// its `Time:` line is in the local zone: run with TZ=UTC (scripts/goldens.ts
-// does). The parse is checked first, so an input google/pprof rejects is an
-// error here too.
+// pprofTop runs `go tool pprof -top -nodecount=20` on the profile and prints
+// its standard output as {"top": …}; see runPprofTool.
 func pprofTop(data []byte, w *canon.Writer) error {
-	if _, err := profile.ParseData(data); err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp("", "oracle-top-")
+	out, err := runPprofTool(data, "-top", fmt.Sprintf("-nodecount=%d", topNodeCount))
 	if err != nil {
 		return err
+	}
+	return w.Line(map[string]any{"top": out})
+}
+
+// treeNodeCount is the -nodecount of pprof-tree (pprof's default for -tree
+// is 80, more than most fixtures have; 20 exercises the trimming).
+const treeNodeCount = 20
+
+// pprofTree runs `go tool pprof -tree -nodecount=20` on the profile and
+// prints its standard output as {"tree": …}; see runPprofTool.
+func pprofTree(data []byte, w *canon.Writer) error {
+	out, err := runPprofTool(data, "-tree", fmt.Sprintf("-nodecount=%d", treeNodeCount))
+	if err != nil {
+		return err
+	}
+	return w.Line(map[string]any{"tree": out})
+}
+
+// runPprofTool runs the pprof tool with flags on the profile (written to a
+// temporary file, since the oracle sees the original bytes) and returns its
+// standard output. pprof runs with HOME, PPROF_TMPDIR and PPROF_BINARY_PATH
+// pointing at that temporary directory, so no local binary or setting can
+// change the report. The header has no path of the temporary file (its
+// `File:` line names the profile's main mapping), but its `Time:` line is in
+// the local zone: run with TZ=UTC (scripts/goldens.ts does). The parse is
+// checked first, so an input google/pprof rejects is an error here too.
+func runPprofTool(data []byte, flags ...string) (string, error) {
+	if _, err := profile.ParseData(data); err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "oracle-pprof-")
+	if err != nil {
+		return "", err
 	}
 	defer os.RemoveAll(dir)
 	file := filepath.Join(dir, "profile")
 	if err := os.WriteFile(file, data, 0o600); err != nil {
-		return err
+		return "", err
 	}
-	var stdout, stderr bytes.Buffer
 	tool, err := pprofToolPath()
 	if err != nil {
-		return err
+		return "", err
 	}
-	cmd := exec.Command(tool, "-top", fmt.Sprintf("-nodecount=%d", topNodeCount), file)
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(tool, append(flags, file)...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.Env = append(os.Environ(), "PPROF_TMPDIR="+dir, "PPROF_BINARY_PATH="+dir, "HOME="+dir)
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go tool pprof: %v: %s", err, stderr.String())
+		return "", fmt.Errorf("go tool pprof: %v: %s", err, stderr.String())
 	}
-	return w.Line(map[string]any{"top": stdout.String()})
+	return stdout.String(), nil
 }
