@@ -5,4 +5,4 @@
 
 export { topTable, reportSampleIndex, type TopOptions } from './top.js';
 export { callTree, type TreeOptions } from './tree.js';
-export { scaleValue, scaledLabel, percentage } from './measurement.js';
+export { scaleValue, scaledLabel, percentage, type ScaledValue } from './measurement.js';

@@ -76,13 +76,21 @@ const SILENT = new Set(['count', 'sample', 'unit', 'minimum', 'auto']);
 
 const INT64_MIN = -(1n << 63n);
 
+/** A value converted to a display unit by {@link scaleValue}. */
+export interface ScaledValue {
+  /** The value in `unit` (float64). */
+  value: number;
+  /** The unit to print after it; empty for counts and other unit-less values. */
+  unit: string;
+}
+
 /**
  * google/pprof's `measurement.Scale`: `value` in `fromUnit` converted to `toUnit`, where `minimum` and
  * `auto` pick the largest unit of the family in which the value is at least 1. Returns the number and the
  * unit to print after it (`''` for counts and other uninteresting units; `toUnit` itself when `fromUnit` is
  * not a known unit). Arithmetic is float64, as in Go.
  */
-export function scaleValue(value: bigint, fromUnit: string, toUnit: string): { value: number; unit: string } {
+export function scaleValue(value: bigint, fromUnit: string, toUnit: string): ScaledValue {
   if (value < 0n && value !== INT64_MIN) {
     const r = scaleValue(-value, fromUnit, toUnit);
     return { value: -r.value, unit: r.unit };
