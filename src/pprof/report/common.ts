@@ -7,7 +7,8 @@
 import { compareCodePoints } from '../../internal/canonical-json.js';
 import { formatTime } from '../string.js';
 import type { Profile } from '../profile.js';
-import { baseName, type Graph, type NodeTable } from './graph.js';
+import { baseName, buildGraph, nodeTable, type Graph, type NodeTable } from './graph.js';
+import { removeUninteresting } from '../ops/prune.js';
 import { percentage, scaledLabel, scaleValue } from './measurement.js';
 
 /** The fraction of the total below which functions are dropped (`-nodefraction` default). */
@@ -103,3 +104,104 @@ export function outputUnit(g: Graph, nodes: readonly number[], total: bigint, sa
   return unit !== '' ? unit : sampleUnit;
 }
 
+
+/**
+ * Resolves a sample index as google/pprof's `SampleIndexByName` does.
+ * @throws RangeError when there is no such sample type or the profile has none
+ */
+export function reportSampleIndex(p: Profile, index?: string | number): number {
+  const n = p.sampleType.length;
+  if (n === 0) throw new RangeError('profile has no samples');
+  if (index === undefined || index === '') {
+    if (p.defaultSampleType !== '') {
+      const d = p.sampleType.findIndex((t) => t.type === p.defaultSampleType);
+      if (d >= 0) return d;
+    }
+    return n - 1;
+  }
+  if (typeof index === 'number' || /^[+-]?\d+$/.test(index)) {
+    const i = Number(index);
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new RangeError(`sample_index ${index} is outside the range [0..${n - 1}]`);
+    return i;
+  }
+  const bare = index.startsWith('inuse_') ? index.slice('inuse_'.length) : index;
+  const i = p.sampleType.findIndex((t) => t.type === index || t.type === bare);
+  if (i < 0) throw new RangeError(`sample_index ${JSON.stringify(index)} must be one of: [${p.sampleType.map((t) => t.type).join(' ')}]`);
+  return i;
+}
+
+/** What both reports print from: the trimmed graph, its nodes in report order, and the header lines. */
+export interface PreparedReport {
+  /** The profile after drop_frames/keep_frames. */
+  p: Profile;
+  /** The sample type reported. */
+  index: number;
+  /** Function-level node table. */
+  table: NodeTable;
+  /** The graph of the selected nodes. */
+  g: Graph;
+  /** Selected nodes in report order. */
+  nodes: number[];
+  /** Edges below this weight are not shown (`-edgefraction`). */
+  edgeCutoff: bigint;
+  /** Formats a value in the report's unit. */
+  format: (v: bigint) => string;
+  /** The header lines, through "Showing top N nodes out of M". */
+  lines: string[];
+  /** The report total. */
+  total: bigint;
+}
+
+/**
+ * Builds the function graph, trims it as google/pprof does (`-nodefraction`, then `-nodecount`), orders
+ * the nodes and writes the header. `nodeCount` 0 means all nodes.
+ */
+export function prepareReport(profile: Profile, sampleIndex: string | number | undefined, nodeCount: number): PreparedReport {
+  const index = reportSampleIndex(profile, sampleIndex);
+  const p = removeUninteresting(profile);
+  const { type: sampleType, unit: sampleUnit } = p.sampleType[index]!;
+  const total = reportTotal(p, index);
+  const table = nodeTable(p);
+
+  let g = buildGraph(p, table, index);
+  let flatTotal = 0n;
+  for (const n of g.nodes) flatTotal += g.flat[n]!;
+  flatTotal = wrap64(flatTotal);
+  const nodeCutoff = abs(truncInt(Number(flatTotal) * NODE_FRACTION));
+  const edgeCutoff = abs(truncInt(Number(flatTotal) * EDGE_FRACTION));
+
+  let dropped = 0;
+  if (nodeCutoff > 0n) {
+    const kept = g.nodes.filter((n) => abs(g.cum[n]!) >= nodeCutoff);
+    if (kept.length !== g.nodes.length) {
+      dropped = g.nodes.length - kept.length;
+      g = buildGraph(p, table, index, new Set(kept));
+    }
+  }
+  const originalCount = g.nodes.length;
+  let nodes = [...g.nodes];
+  sortNodes(nodes, g, table);
+  const limit = nodeCount;
+  // The top nodes pass the same cumulative test with a cutoff of 0, which only a node whose cum is the
+  // minimum int64 fails (its abs64 is negative).
+  const top = limit > 0 ? nodes.slice(0, limit).filter((n) => abs(g.cum[n]!) >= 0n) : nodes;
+  if (top.length !== nodes.length) {
+    g = buildGraph(p, table, index, new Set(top));
+    nodes = [...g.nodes];
+    sortNodes(nodes, g, table);
+  }
+
+  const unit = outputUnit(g, nodes, total, sampleUnit);
+  const format = (v: bigint): string => scaledLabel(v, sampleUnit, unit);
+
+  let shown = 0n;
+  for (const n of nodes) shown += g.flat[n]!;
+  shown = wrap64(shown);
+  const lines = profileLabels(p, sampleType, sampleUnit, total, format);
+  lines.push(`Showing nodes accounting for ${format(shown)}, ${percentage(shown, total).trim()} of ${format(total)} total`);
+  if (total !== 0n) {
+    if (dropped > 0) lines.push(`Dropped ${dropped} node${dropped > 1 ? 's' : ''} (cum <= ${format(abs(truncInt(Number(total) * NODE_FRACTION)))})`);
+    if (nodes.length > 0 && nodes.length < originalCount) lines.push(`Showing top ${nodes.length} nodes out of ${originalCount}`);
+  }
+  return { p, index, table, g, nodes, edgeCutoff, format, lines, total };
+}

@@ -6,12 +6,10 @@
 
 import { compareCodePoints } from '../../internal/canonical-json.js';
 import type { Profile } from '../profile.js';
-import { removeUninteresting } from '../ops/prune.js';
-import { buildGraph, nodeTable, type Graph, type InEdge, type NodeTable } from './graph.js';
+import type { Graph, InEdge, NodeTable } from './graph.js';
 import { padLeft } from './format.js';
-import { percentage, scaledLabel } from './measurement.js';
-import { EDGE_FRACTION, NODE_FRACTION, abs, outputUnit, profileLabels, reportTotal, sortNodes, truncInt, wrap64 } from './common.js';
-import { reportSampleIndex } from './top.js';
+import { percentage } from './measurement.js';
+import { abs, prepareReport, wrap64 } from './common.js';
 
 /** Options of {@link callTree}. */
 export interface TreeOptions {
@@ -91,53 +89,8 @@ function sortEdges(edges: Edge[], table: NodeTable): Edge[] {
  * @throws GodiagError if the profile's drop_frames or keep_frames regexp does not compile
  */
 export function callTree(profile: Profile, options: TreeOptions = {}): string {
-  const index = reportSampleIndex(profile, options.sampleIndex);
-  const p = removeUninteresting(profile);
-  const { type: sampleType, unit: sampleUnit } = p.sampleType[index]!;
-  const total = reportTotal(p, index);
-  const table = nodeTable(p);
-
-  let g = buildGraph(p, table, index);
-  let flatTotal = 0n;
-  for (const n of g.nodes) flatTotal += g.flat[n]!;
-  flatTotal = wrap64(flatTotal);
-  const nodeCutoff = abs(truncInt(Number(flatTotal) * NODE_FRACTION));
-  const edgeCutoff = abs(truncInt(Number(flatTotal) * EDGE_FRACTION));
-
-  let dropped = 0;
-  if (nodeCutoff > 0n) {
-    const kept = g.nodes.filter((n) => abs(g.cum[n]!) >= nodeCutoff);
-    if (kept.length !== g.nodes.length) {
-      dropped = g.nodes.length - kept.length;
-      g = buildGraph(p, table, index, new Set(kept));
-    }
-  }
-  const originalCount = g.nodes.length;
-  let nodes = [...g.nodes];
-  sortNodes(nodes, g, table);
-  const limit = options.nodeCount ?? DEFAULT_NODE_COUNT;
-  // The selected nodes pass google/pprof's cum test with a cutoff of 0, which only a cum of the minimum
-  // int64 fails (its abs64 is negative).
-  const top = limit > 0 ? nodes.slice(0, limit).filter((n) => abs(g.cum[n]!) >= 0n) : nodes;
-  if (top.length !== nodes.length) {
-    g = buildGraph(p, table, index, new Set(top));
-    nodes = [...g.nodes];
-    sortNodes(nodes, g, table);
-  }
+  const { g, nodes, edgeCutoff, format, lines, total, table } = prepareReport(profile, options.sampleIndex, options.nodeCount ?? DEFAULT_NODE_COUNT);
   const { into, from } = edgeLists(g, edgeCutoff);
-
-  const unit = outputUnit(g, nodes, total, sampleUnit);
-  const format = (v: bigint): string => scaledLabel(v, sampleUnit, unit);
-
-  let shown = 0n;
-  for (const n of nodes) shown += g.flat[n]!;
-  shown = wrap64(shown);
-  const lines = profileLabels(p, sampleType, sampleUnit, total, format);
-  lines.push(`Showing nodes accounting for ${format(shown)}, ${percentage(shown, total).trim()} of ${format(total)} total`);
-  if (total !== 0n) {
-    if (dropped > 0) lines.push(`Dropped ${dropped} node${dropped > 1 ? 's' : ''} (cum <= ${format(abs(truncInt(Number(total) * NODE_FRACTION)))})`);
-    if (nodes.length > 0 && nodes.length < originalCount) lines.push(`Showing top ${nodes.length} nodes out of ${originalCount}`);
-  }
   lines.push(SEPARATOR, LEGEND);
 
   const edgeLine = (e: Edge, other: number, cum: bigint): string =>
