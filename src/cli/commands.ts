@@ -13,6 +13,8 @@ import { parseProfile } from '../pprof/parse.js';
 import { profileToString } from '../pprof/string.js';
 import { parseGoroutineDump } from '../pprof/goroutines/index.js';
 import { readAll } from '../internal/input.js';
+import { decompressSync, detectCompression } from '../internal/compression.js';
+import { topTable } from '../pprof/report/top.js';
 import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
@@ -39,13 +41,13 @@ const inspectCommand: Command = {
 };
 
 const demoCommand: Command = {
-  summary: 'inspect the sample files bundled in testdata/',
+  summary: 'run the readers over the sample files bundled in testdata/',
   async run(argv, io) {
     const args = parseArgs(argv);
     checkFlags(args, []);
     const dir = args.positional[0] ?? join('testdata', 'fixtures');
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
-      fixtures: { path: string; goVersion: string }[];
+      fixtures: { path: string; goVersion: string; kind?: string; format: string }[];
     };
     const newest = manifest.fixtures.map((f) => f.goVersion).sort(compareGoVersions).at(-1);
     const samples = manifest.fixtures.filter((f) => f.goVersion === newest);
@@ -55,8 +57,27 @@ const demoCommand: Command = {
       const result = await inspect(await fileSource(path));
       io.stdout.write(`${relative('.', path)}\n  ${describe(result)}\n  ${canonicalJson(result)}\n`);
     }
+    const cpu = samples.find((f) => f.format === 'pprof' && f.kind === 'cpu');
+    if (cpu) {
+      io.stdout.write(`\ngodiag pprof top -n 5 ${join(dir, cpu.path)}\n`);
+      io.stdout.write(topTable(await parseProfile(await fileSource(join(dir, cpu.path))), { nodeCount: 5 }));
+    }
+    const crash = samples.find((f) => f.format === 'goroutine-dump' && f.kind === 'crash-all');
+    if (crash) {
+      const dump = parseGoroutineDump(await readAll(await fileSource(join(dir, crash.path)), {}).then(maybeGunzip));
+      const states = new Map<string, number>();
+      for (const g of dump.goroutines) states.set(g.state, (states.get(g.state) ?? 0) + 1);
+      io.stdout.write(`\ngodiag pprof goroutines ${join(dir, crash.path)}  (summarised)\n`);
+      io.stdout.write(`  ${dump.panics.map((p) => `panic: ${p.message}`).join('; ')}\n`);
+      io.stdout.write(`  ${dump.goroutines.length} goroutines: ${[...states].map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+    }
   },
 };
+
+/** Removes a storage gzip layer (the demo's fixtures may be stored compressed). */
+function maybeGunzip(bytes: Uint8Array): Uint8Array {
+  return detectCompression(bytes) === 'gzip' ? decompressSync(bytes, 'gzip') : bytes;
+}
 
 /** Orders Go versions such as go1.9.2 < go1.22.12 < go1.26.8. */
 export function compareGoVersions(a: string, b: string): number {
