@@ -116,11 +116,7 @@ export function decompressSync(bytes: Uint8Array, compression: 'gzip' | 'zlib', 
   checkMinimumSize(compression, bytes.length);
   // gzip's trailer states the size (mod 2^32) of a single-member file: when it is plausible, inflate into
   // one buffer of that size instead of collecting pieces and copying them, which would double the peak.
-  let out: Uint8Array | undefined;
-  if (compression === 'gzip') {
-    const isize = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
-    if (isize <= max && isize <= bytes.length * 1100) out = new Uint8Array(isize);
-  }
+  let out = compression === 'gzip' ? trailerSizedBuffer(bytes, max) : undefined;
   let parts: Uint8Array[] | undefined = out ? undefined : [];
   let produced = 0;
   let members = 0;
@@ -150,6 +146,59 @@ export function decompressSync(bytes: Uint8Array, compression: 'gzip' | 'zlib', 
     checkTrailer(compression, bytes.subarray(bytes.length - 8), sum, produced, bytes.length);
   }
   return result;
+}
+
+/**
+ * A buffer of the size a gzip trailer states (mod 2^32), when that size is plausible: within the limit, and
+ * at most ~1000× the compressed size (deflate's best ratio is about 1032:1).
+ */
+function trailerSizedBuffer(bytes: Uint8Array, max: number): Uint8Array | undefined {
+  const isize = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true);
+  return isize <= max && isize <= bytes.length * 1100 ? new Uint8Array(isize) : undefined;
+}
+
+/**
+ * Decompresses in-memory gzip or zlib bytes with the runtime's native `DecompressionStream` when there is
+ * one (browsers, Node ≥ 18: several times faster than JavaScript inflate), else with {@link decompressSync}.
+ * Native errors carry no byte offset, so on any failure the input is decompressed again with fflate, whose
+ * error names the offset (or which succeeds where the native stream is stricter, e.g. on several members).
+ */
+export async function decompressFast(
+  bytes: Uint8Array,
+  compression: 'gzip' | 'zlib',
+  options: DecompressOptions = {},
+): Promise<Uint8Array> {
+  const max = options.maxBytes ?? Limits.maxInputBytes;
+  if (typeof DecompressionStream !== 'function') return decompressSync(bytes, compression, options);
+  checkMinimumSize(compression, bytes.length);
+  try {
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream(compression === 'gzip' ? 'gzip' : 'deflate'));
+    const reader = stream.getReader();
+    // As in decompressSync: inflate into one buffer of the trailer's size, not pieces joined at the end.
+    let out = compression === 'gzip' ? trailerSizedBuffer(bytes, max) : undefined;
+    let parts: Uint8Array[] | undefined = out ? undefined : [];
+    let produced = 0;
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      const data = r.value;
+      if (produced + data.length > max) {
+        await reader.cancel();
+        throw overLimit(compression, bytes.length, max);
+      }
+      if (out !== undefined && produced + data.length <= out.length) out.set(data, produced);
+      else {
+        parts ??= out === undefined ? [] : [out.subarray(0, produced)];
+        out = undefined;
+        parts.push(data);
+      }
+      produced += data.length;
+    }
+    return out !== undefined ? (produced === out.length ? out : out.subarray(0, produced)) : concat(parts ?? [], produced);
+  } catch (e) {
+    if (e instanceof GodiagError) throw e;
+    return decompressSync(bytes, compression, options);
+  }
 }
 
 /**

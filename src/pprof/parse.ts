@@ -5,7 +5,7 @@
  * @module
  */
 
-import { decompressSync, detectCompression, maybeDecompress } from '../internal/compression.js';
+import { decompressFast, decompressSync, detectCompression, maybeDecompress } from '../internal/compression.js';
 import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { chunks, readAll, sourceSize, type InputOptions, type Source } from '../internal/input.js';
 import { Limits } from '../internal/limits.js';
@@ -23,9 +23,12 @@ export interface ParseProfileOptions extends InputOptions {
 export async function parseProfile(source: Source, options: ParseProfileOptions = {}): Promise<Profile> {
   const maxBytes = options.maxBytes ?? Limits.maxInputBytes;
   if (sourceSize(source) !== undefined) {
-    // A source of known size is small while compressed: read it whole, then inflate into one buffer
-    // sized by gzip's trailer — half the peak memory of collecting inflated pieces and joining them.
-    return parseProfileBytes(await readAll(source, options), { maxBytes });
+    // A source of known size is small while compressed: read it whole and inflate it in one go, natively
+    // where the runtime can.
+    const bytes = await readAll(source, options);
+    const compression = detectCompression(bytes);
+    if (compression === 'zlib') throw zlibNotProfile();
+    return decodeAny(compression === 'gzip' ? await decompressFast(bytes, 'gzip', { maxBytes }) : bytes);
   }
   const { compression, chunks: body } = await maybeDecompress(chunks(source, options), { maxBytes });
   if (compression === 'zlib') throw zlibNotProfile();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { gzipSync, zlibSync } from 'fflate';
-import { decompress, decompressPrefix, decompressSync, detectCompression, maybeDecompress } from '../../src/internal/compression.js';
+import { decompress, decompressFast, decompressPrefix, decompressSync, detectCompression, maybeDecompress } from '../../src/internal/compression.js';
 import { chunks, concat } from '../../src/internal/input.js';
 import { ErrorCode, GodiagError } from '../../src/internal/errors.js';
 import { cut, cutPoints, makeSource, SOURCE_KINDS } from '../support/split.js';
@@ -67,6 +67,34 @@ describe('gzip and zlib', () => {
       else expect(result.out).toEqual(data); // a flip in an unused bit, which inflate ignores, and CRC agrees
     },
   );
+
+  test.prop([payload, fc.constantFrom('gzip' as const, 'zlib' as const)])('decompressFast (native where available) equals decompressSync', async (data, compression) => {
+    const packed = compression === 'gzip' ? gzipSync(data) : zlibSync(data);
+    expect(await decompressFast(packed, compression)).toEqual(data);
+  });
+
+  test.prop([payload.filter((d) => d.length > 0), fc.nat(), fc.integer({ min: 1, max: 255 })])(
+    'decompressFast reports bad input as fflate does, with its offset',
+    async (data, at, flip) => {
+      const packed = gzipSync(data).slice();
+      packed[10 + (at % (packed.length - 10))]! ^= flip;
+      const fast = await decompressFast(packed, 'gzip').then((out) => ({ out }), (e: unknown) => ({ e }));
+      let slow: { out: Uint8Array } | { e: unknown };
+      try {
+        slow = { out: decompressSync(packed, 'gzip') };
+      } catch (e) {
+        slow = { e };
+      }
+      if ('e' in slow) {
+        expect('e' in fast && fast.e).toBeInstanceOf(GodiagError);
+        expect((fast as { e: GodiagError }).e.offset).toBe((slow.e as GodiagError).offset);
+      } else expect(fast).toEqual(slow);
+    },
+  );
+
+  it('decompressFast enforces the size limit', async () => {
+    await expect(decompressFast(gzipSync(new Uint8Array(1 << 20)), 'gzip', { maxBytes: 1000 })).rejects.toMatchObject({ code: ErrorCode.LimitExceeded });
+  });
 
   it('stops at the size limit instead of inflating a bomb', async () => {
     const bomb = gzipSync(new Uint8Array(1 << 20));
