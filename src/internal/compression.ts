@@ -116,21 +116,12 @@ export function decompressSync(bytes: Uint8Array, compression: 'gzip' | 'zlib', 
   checkMinimumSize(compression, bytes.length);
   // gzip's trailer states the size (mod 2^32) of a single-member file: when it is plausible, inflate into
   // one buffer of that size instead of collecting pieces and copying them, which would double the peak.
-  let out = compression === 'gzip' ? trailerSizedBuffer(bytes, max) : undefined;
-  let parts: Uint8Array[] | undefined = out ? undefined : [];
-  let produced = 0;
+  const output = new Output(compression === 'gzip' ? trailerSizedBuffer(bytes, max) : undefined);
   let members = 0;
   const inflater = compression === 'gzip' ? new Gunzip() : new Unzlib();
   inflater.ondata = (data) => {
-    if (produced + data.length > max) throw overLimit(compression, bytes.length, max);
-    if (out !== undefined && produced + data.length <= out.length) out.set(data, produced);
-    else {
-      // More than the trailer said (several members, or a wrong trailer): fall back to pieces.
-      parts ??= out === undefined ? [] : [out.subarray(0, produced)];
-      out = undefined;
-      parts.push(data);
-    }
-    produced += data.length;
+    if (output.produced + data.length > max) throw overLimit(compression, bytes.length, max);
+    output.add(data);
   };
   // fflate announces each member after the first; only a single member's trailer ends the input.
   if (inflater instanceof Gunzip) inflater.onmember = () => void members++;
@@ -140,12 +131,41 @@ export function decompressSync(bytes: Uint8Array, compression: 'gzip' | 'zlib', 
     if (e instanceof GodiagError) throw e;
     throw fromFflate(e, compression, bytes.length);
   }
-  const result = out !== undefined ? (produced === out.length ? out : out.subarray(0, produced)) : concat(parts ?? [], produced);
+  const result = output.result();
   if (members === 0) {
     const sum = compression === 'gzip' ? crc32(result) : adler32(result);
-    checkTrailer(compression, bytes.subarray(bytes.length - 8), sum, produced, bytes.length);
+    checkTrailer(compression, bytes.subarray(bytes.length - 8), sum, result.length, bytes.length);
   }
   return result;
+}
+
+/**
+ * Inflated output of an in-memory input: written into one buffer of the size the trailer states while it
+ * fits (no join at the end, so the peak is the output, not twice it), else collected in pieces — when
+ * there is no trailer size, or the data is longer than it said (several members, a wrong trailer).
+ */
+class Output {
+  produced = 0;
+  private parts: Uint8Array[] | undefined;
+
+  constructor(private sized: Uint8Array | undefined) {
+    if (sized === undefined) this.parts = [];
+  }
+
+  add(data: Uint8Array): void {
+    if (this.sized !== undefined && this.produced + data.length <= this.sized.length) this.sized.set(data, this.produced);
+    else {
+      this.parts ??= this.sized === undefined ? [] : [this.sized.subarray(0, this.produced)];
+      this.sized = undefined;
+      this.parts.push(data);
+    }
+    this.produced += data.length;
+  }
+
+  result(): Uint8Array {
+    if (this.sized !== undefined) return this.produced === this.sized.length ? this.sized : this.sized.subarray(0, this.produced);
+    return concat(this.parts ?? [], this.produced);
+  }
 }
 
 /**
@@ -174,27 +194,17 @@ export async function decompressFast(
   try {
     const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream(compression === 'gzip' ? 'gzip' : 'deflate'));
     const reader = stream.getReader();
-    // As in decompressSync: inflate into one buffer of the trailer's size, not pieces joined at the end.
-    let out = compression === 'gzip' ? trailerSizedBuffer(bytes, max) : undefined;
-    let parts: Uint8Array[] | undefined = out ? undefined : [];
-    let produced = 0;
+    const output = new Output(compression === 'gzip' ? trailerSizedBuffer(bytes, max) : undefined);
     for (;;) {
       const r = await reader.read();
       if (r.done) break;
-      const data = r.value;
-      if (produced + data.length > max) {
+      if (output.produced + r.value.length > max) {
         await reader.cancel();
         throw overLimit(compression, bytes.length, max);
       }
-      if (out !== undefined && produced + data.length <= out.length) out.set(data, produced);
-      else {
-        parts ??= out === undefined ? [] : [out.subarray(0, produced)];
-        out = undefined;
-        parts.push(data);
-      }
-      produced += data.length;
+      output.add(r.value);
     }
-    return out !== undefined ? (produced === out.length ? out : out.subarray(0, produced)) : concat(parts ?? [], produced);
+    return output.result();
   } catch (e) {
     if (e instanceof GodiagError) throw e;
     return decompressSync(bytes, compression, options);

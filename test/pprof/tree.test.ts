@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SampleTable, type Function, type Location, type Mapping, type Profile } from '../../src/pprof/profile.js';
+import { reportProfile } from '../support/report-profile.js';
+import { SampleTable, type Profile } from '../../src/pprof/profile.js';
 import { callTree } from '../../src/pprof/report/index.js';
 
 /**
@@ -7,46 +8,14 @@ import { callTree } from '../../src/pprof/report/index.js';
  * runtime.mallocgc, main.main → main.helper (a direct call) and a tiny leaf main.tiny under 0.5%.
  */
 function synthetic(): Profile {
-  const mapping: Mapping = { id: 1n, start: 0x400000n, limit: 0x800000n, offset: 0n, file: '/srv/bin/app', buildId: 'abc123', hasFunctions: true, hasFilenames: true, hasLineNumbers: true, hasInlineFrames: true };
-  const fn = (id: bigint, name: string): Function => ({ id, name, systemName: name, filename: 'app.go', startLine: 1 });
-  const [main, work, helper, malloc, tiny] = [fn(1n, 'main.main'), fn(2n, 'main.work'), fn(3n, 'main.helper'), fn(4n, 'runtime.mallocgc'), fn(5n, 'main.tiny')] as const;
-  const loc = (id: bigint, ...fs: Function[]): Location => ({ id, mapping, address: 0x401000n + id, line: fs.map((f, i) => ({ function: f, line: 10 + i, column: 0 })), isFolded: false });
-  const lMain = loc(1n, main);
-  const lInlined = loc(2n, helper, work);
-  const lMalloc = loc(3n, malloc);
-  const lTiny = loc(4n, tiny);
-  const lWork = loc(5n, work);
-  const lHelper = loc(6n, helper);
-  const location = [lMain, lInlined, lMalloc, lTiny, lWork, lHelper];
-  const ms = (n: number) => [BigInt(n), BigInt(n) * 1_000_000n];
-  const sample = SampleTable.from(
-    [
-      { location: [lInlined, lMain], value: ms(300) },
-      { location: [lMalloc, lInlined, lMain], value: ms(150) },
-      { location: [lWork, lMain], value: ms(40) },
-      { location: [lMalloc, lWork, lMain], value: ms(10) },
-      { location: [lHelper, lMain], value: ms(20) },
-      { location: [lTiny, lMain], value: ms(1) },
-    ],
-    location,
-    2,
-  );
-  return {
-    sampleType: [{ type: 'samples', unit: 'count' }, { type: 'cpu', unit: 'nanoseconds' }],
-    defaultSampleType: '',
-    sample,
-    mapping: [mapping],
-    location,
-    function: [main, work, helper, malloc, tiny],
-    dropFrames: '',
-    keepFrames: '',
-    timeNanos: 1_700_000_000_123_456_789n,
-    durationNanos: 1_000_000_000n,
-    periodType: { type: 'cpu', unit: 'nanoseconds' },
-    period: 1_000_000n,
-    comments: ['a comment', '# hidden'],
-    docUrl: '',
-  };
+  return reportProfile((l) => [
+    { location: [l.inlined, l.main], ms: 300 },
+    { location: [l.malloc, l.inlined, l.main], ms: 150 },
+    { location: [l.work, l.main], ms: 40 },
+    { location: [l.malloc, l.work, l.main], ms: 10 },
+    { location: [l.helper, l.main], ms: 20 },
+    { location: [l.tiny, l.main], ms: 1 },
+  ]);
 }
 
 const SEPARATOR = '----------------------------------------------------------+-------------\n';
