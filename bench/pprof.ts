@@ -17,7 +17,7 @@ import protobuf from 'protobufjs';
 import { parseProfile, parseProfileBytes } from '../src/pprof/parse.js';
 import { encodeProfile, encodeUncompressed } from '../src/pprof/encode.js';
 import { decodeProfile } from '../src/pprof/decode.js';
-import { ProtoReader } from '../src/pprof/wire.js';
+import { ProtoReader } from '../src/internal/protowire.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'godiag-bench-pprof-'));
 const haveGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;

@@ -7,7 +7,7 @@
 import { ByteCursor } from './internal/cursor.js';
 import { ErrorCode, GodiagError } from './internal/errors.js';
 import { detectCompression, decompressPrefix, type Compression } from './internal/compression.js';
-import { readKey, skipValue, WireType } from './internal/protowire.js';
+import { ProtoReader } from './internal/protowire.js';
 import { parseTraceHeader } from './trace/header.js';
 
 /** How many leading bytes {@link detect} needs to decide for every format (PE headers may sit later). */
@@ -318,12 +318,14 @@ function detectText(b: Uint8Array): Plain | undefined {
   return undefined;
 }
 
+// Protobuf wire types used by profile.proto.
+const VARINT = 0;
+const LEN = 2;
+
 /** profile.proto's top-level fields and their wire types (13, `comment`, may be packed or not). */
 const PROFILE_FIELDS: Record<number, readonly number[]> = {
-  1: [WireType.Len], 2: [WireType.Len], 3: [WireType.Len], 4: [WireType.Len], 5: [WireType.Len],
-  6: [WireType.Len], 7: [WireType.Varint], 8: [WireType.Varint], 9: [WireType.Varint],
-  10: [WireType.Varint], 11: [WireType.Len], 12: [WireType.Varint], 13: [WireType.Varint, WireType.Len],
-  14: [WireType.Varint], 15: [WireType.Len],
+  1: [LEN], 2: [LEN], 3: [LEN], 4: [LEN], 5: [LEN], 6: [LEN], 7: [VARINT], 8: [VARINT], 9: [VARINT],
+  10: [VARINT], 11: [LEN], 12: [VARINT], 13: [VARINT, LEN], 14: [VARINT], 15: [LEN],
 };
 
 /**
@@ -332,13 +334,12 @@ const PROFILE_FIELDS: Record<number, readonly number[]> = {
  */
 function looksLikeProfileProto(b: Uint8Array, complete: boolean): boolean {
   if (b.length === 0) return false;
-  const c = new ByteCursor(b, 'pprof');
+  const r = new ProtoReader(b);
   let fields = 0;
   try {
-    while (!c.atEnd) {
-      const key = readKey(c);
-      if (!PROFILE_FIELDS[key.field]?.includes(key.wireType)) return false;
-      skipValue(c, key.wireType);
+    while (r.nextField(b.length)) {
+      if (!PROFILE_FIELDS[r.field]?.includes(r.wireType)) return false;
+      r.skip(b.length);
       fields++;
     }
     return true;

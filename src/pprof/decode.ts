@@ -16,7 +16,7 @@
 import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { decodeUtf8 } from '../internal/utf8.js';
 import { SampleTable, type Function, type Label, type Line, type Location, type Mapping, type Profile, type ValueType } from './profile.js';
-import { LITTLE_ENDIAN, ProtoReader, keyOf } from './wire.js';
+import { LITTLE_ENDIAN, ProtoReader, keyOf } from '../internal/protowire.js';
 import { checkValid } from './validate.js';
 
 interface RawValueType {

@@ -8,7 +8,7 @@
 import { gzipSync } from 'fflate';
 import { ByteWriter } from '../internal/writer.js';
 import type { Label, Profile, ValueType } from './profile.js';
-import { LITTLE_ENDIAN } from './wire.js';
+import { LITTLE_ENDIAN } from '../internal/protowire.js';
 
 /** Options for {@link encodeProfile}. */
 export interface EncodeProfileOptions {

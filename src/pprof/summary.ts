@@ -4,12 +4,11 @@
  * @module
  */
 
-import { ByteCursor } from '../internal/cursor.js';
 import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { chunks, type InputOptions, type Source } from '../internal/input.js';
 import { maybeDecompress } from '../internal/compression.js';
 import { StreamReader } from '../internal/stream-reader.js';
-import { readKey, skipValue, WireType } from '../internal/protowire.js';
+import { ProtoReader } from '../internal/protowire.js';
 import { decodeUtf8 } from '../internal/utf8.js';
 import type { ValueType } from './profile.js';
 
@@ -42,22 +41,23 @@ export async function summarizeProfile(source: Source, options: InputOptions = {
   const strings: string[] = [];
   let samples = 0;
   while (!(await r.atEnd())) {
-    // A key is at most 5 bytes for the field numbers profile.proto uses; read it through a small cursor.
-    const head = await r.peek(5);
-    const kc = new ByteCursor(head, 'pprof', { baseOffset: r.offset });
-    const key = readKey(kc);
-    await r.read(kc.pos);
-    if (key.wireType !== WireType.Len) {
-      const vc = new ByteCursor(await r.peek(10), 'pprof', { baseOffset: r.offset });
-      skipValue(vc, key.wireType);
-      await r.read(vc.pos);
+    // A key and a varint take at most 20 bytes (10 each, padded): read them through a ProtoReader over a window.
+    const at = r.offset;
+    const head = new ProtoReader(await r.peek(20), { baseOffset: at });
+    head.nextField(Infinity);
+    const { field, wireType } = head;
+    if (wireType !== LEN) {
+      head.skip(Infinity);
+      await r.read(head.pos);
       continue;
     }
-    const at = r.offset;
-    const body = await r.readBlock(await r.uvarintNumber('field length'), `field ${key.field}`);
-    if (key.field === PROFILE_SAMPLE) samples++;
-    else if (key.field === PROFILE_STRING_TABLE) strings.push(decodeUtf8(body));
-    else if (key.field === PROFILE_SAMPLE_TYPE) typeRefs.push({ ...readValueType(body, at), offset: at });
+    head.varint();
+    const length = head.hi === 0 ? head.lo : Infinity;
+    await r.read(head.pos);
+    const message = await r.readBlock(length, `field ${field}`);
+    if (field === PROFILE_SAMPLE) samples++;
+    else if (field === PROFILE_STRING_TABLE) strings.push(decodeUtf8(message));
+    else if (field === PROFILE_SAMPLE_TYPE) typeRefs.push({ ...readValueType(message, at), offset: at });
   }
   const str = (i: number, offset: number): string => {
     const s = strings[i];
@@ -77,18 +77,22 @@ export async function summarizeProfile(source: Source, options: InputOptions = {
   };
 }
 
+const LEN = 2;
+
+/** The string indices of a ValueType message; an index that is not a small non-negative int becomes −1. */
 function readValueType(body: Uint8Array, baseOffset: number): { type: number; unit: number } {
-  const c = new ByteCursor(body, 'pprof', { baseOffset });
+  const r = new ProtoReader(body, { baseOffset });
   const out = { type: 0, unit: 0 };
-  while (!c.atEnd) {
-    const key = readKey(c);
-    if (key.wireType === WireType.Varint && (key.field === VALUE_TYPE_TYPE || key.field === VALUE_TYPE_UNIT)) {
-      const v = c.uvarintNumber('string index');
-      if (key.field === VALUE_TYPE_TYPE) out.type = v;
-      else out.unit = v;
-    } else {
-      skipValue(c, key.wireType);
+  while (r.nextField(body.length)) {
+    if (r.field !== VALUE_TYPE_TYPE && r.field !== VALUE_TYPE_UNIT) {
+      r.skip(body.length);
+      continue;
     }
+    r.expect(0, 'ValueType');
+    r.varint();
+    const index = r.hi === 0 && r.lo < 0x8000_0000 ? r.lo : -1;
+    if (r.field === VALUE_TYPE_TYPE) out.type = index;
+    else out.unit = index;
   }
   return out;
 }

@@ -41,8 +41,8 @@ describe('summarizeProfile', () => {
     const bytes = encodeMessage([[1, [[1, 5], [2, 0]]], [6, new Uint8Array(0)]]);
     await expect(summarizeProfile(bytes)).rejects.toMatchObject({
       code: ErrorCode.Corrupt,
-      offset: 1,
-      message: 'pprof: string index 5 is out of range: the string table has 1 entries (at byte 1)',
+      offset: 0, // the sample_type field that refers to it, as the decoder reports it
+      message: 'pprof: string index 5 is out of range: the string table has 1 entries (at byte 0)',
     });
   });
 
