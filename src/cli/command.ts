@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { Source } from '../internal/input.js';
+import type { InputOptions, Source } from '../internal/input.js';
 import { fileSource } from '../node/index.js';
 import { UsageError } from './args.js';
 import { terminalProgress } from './progress.js';
@@ -35,4 +35,17 @@ export async function openInput(path: string, io: Io): Promise<{ source: Source;
     return { source: io.stdin, progress };
   }
   return { source: await fileSource(path), progress };
+}
+
+/**
+ * Opens a CLI file argument and reads it with `read`, showing progress while it runs: the one way commands
+ * read their FILE.
+ */
+export async function readInput<T>(path: string, io: Io, read: (source: Source, options: InputOptions) => Promise<T>): Promise<T> {
+  const { source, progress } = await openInput(path, io);
+  try {
+    return await read(source, { onProgress: progress.onProgress });
+  } finally {
+    progress.done();
+  }
 }

@@ -19,7 +19,7 @@ import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
 import { checkFlags, parseArgs, UsageError } from './args.js';
-import { openInput, type Command, type FormatGroup, type Io } from './command.js';
+import { readInput, type Command, type FormatGroup } from './command.js';
 
 export type { Command, FormatGroup, Io } from './command.js';
 
@@ -29,14 +29,8 @@ const inspectCommand: Command = {
     const args = parseArgs(argv);
     checkFlags(args, ['json']);
     if (args.positional.length !== 1) throw new UsageError('usage: godiag inspect FILE [--json]');
-    const path = args.positional[0]!;
-    const { source, progress } = await openInput(path, io);
-    try {
-      const result = await inspect(source, { onProgress: progress.onProgress });
-      io.stdout.write((args.flags.has('json') ? canonicalJson(result) : describe(result)) + '\n');
-    } finally {
-      progress.done();
-    }
+    const result = await readInput(args.positional[0]!, io, inspect);
+    io.stdout.write((args.flags.has('json') ? canonicalJson(result) : describe(result)) + '\n');
   },
 };
 
@@ -129,13 +123,7 @@ function pprofCommand(name: string, render: (p: Profile) => string): Command {
       const args = parseArgs(argv);
       checkFlags(args, []);
       if (args.positional.length !== 1) throw new UsageError(`usage: godiag pprof ${name} FILE`);
-      const path = args.positional[0]!;
-      const { source, progress } = await openInput(path, io);
-      try {
-        io.stdout.write(render(await parseProfile(source, { onProgress: progress.onProgress })));
-      } finally {
-        progress.done();
-      }
+      io.stdout.write(render(await readInput(args.positional[0]!, io, parseProfile)));
     },
   };
 }
@@ -146,13 +134,8 @@ const goroutinesCommand: Command = {
     const args = parseArgs(argv);
     checkFlags(args, []);
     if (args.positional.length !== 1) throw new UsageError('usage: godiag pprof goroutines FILE');
-    const { source, progress } = await openInput(args.positional[0]!, io);
-    try {
-      const bytes = await readAll(source, { onProgress: progress.onProgress });
-      io.stdout.write(canonicalJson(parseGoroutineDump(bytes)) + '\n');
-    } finally {
-      progress.done();
-    }
+    const bytes = await readInput(args.positional[0]!, io, readAll);
+    io.stdout.write(canonicalJson(parseGoroutineDump(bytes)) + '\n');
   },
 };
 

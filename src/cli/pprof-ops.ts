@@ -12,7 +12,7 @@ import type { Profile } from '../pprof/profile.js';
 import { diffProfiles, foldedStacks, mergeProfiles } from '../pprof/ops/index.js';
 import { callTree, topTable } from '../pprof/report/index.js';
 import { checkFlags, parseArgs, UsageError, type Args } from './args.js';
-import { openInput, type Command, type Io } from './command.js';
+import { readInput, type Command, type Io } from './command.js';
 
 /** Single-dash short options accepted by these commands, and their long names. */
 const SHORT: Record<string, string> = { '-o': '--output', '-n': '--nodecount' };
@@ -25,13 +25,8 @@ function parse(argv: readonly string[], valued: readonly string[], allowed: read
 }
 
 /** Reads a profile from a CLI file argument (`-` is standard input). */
-async function readProfile(path: string, io: Io): Promise<Profile> {
-  const { source, progress } = await openInput(path, io);
-  try {
-    return await parseProfile(source, { onProgress: progress.onProgress });
-  } finally {
-    progress.done();
-  }
+function readProfile(path: string, io: Io): Promise<Profile> {
+  return readInput(path, io, parseProfile);
 }
 
 /** A flag's string value, or undefined; a flag given without a value is a usage error. */

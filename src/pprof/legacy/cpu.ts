@@ -74,7 +74,8 @@ export function parseCPU(b: Uint8Array): LegacyProfile {
   throw new Unrecognized(0, 'not a legacy CPU profile header');
 }
 
-function cpuProfile(b: Uint8Array, r: WordReader, period: bigint): LegacyProfile {
+/** An empty CPU profile: samples/count and cpu/nanoseconds, the period in nanoseconds (the header gives µs). */
+function cpuProfileShell(period: bigint): LegacyProfile {
   const p = emptyProfile();
   p.period = i64(period * 1000n);
   p.periodType = { type: 'cpu', unit: 'nanoseconds' };
@@ -82,6 +83,11 @@ function cpuProfile(b: Uint8Array, r: WordReader, period: bigint): LegacyProfile
     { type: 'samples', unit: 'count' },
     { type: 'cpu', unit: 'nanoseconds' },
   ];
+  return p;
+}
+
+function cpuProfile(b: Uint8Array, r: WordReader, period: bigint): LegacyProfile {
+  const p = cpuProfileShell(period);
   parseCPUSamples(r, true, p);
   stripSignalFrames(p);
   parseMemoryMap(new LineScanner(r.exhausted ? new Uint8Array(0) : b.subarray(r.pos), r.exhausted ? b.length : r.pos), p);
@@ -140,13 +146,7 @@ export function parseCPUSamples(r: WordReader, adjust: boolean, p: LegacyProfile
 }
 
 function javaCPUProfile(b: Uint8Array, r: WordReader, period: bigint): LegacyProfile {
-  const p = emptyProfile();
-  p.period = i64(period * 1000n);
-  p.periodType = { type: 'cpu', unit: 'nanoseconds' };
-  p.sampleType = [
-    { type: 'samples', unit: 'count' },
-    { type: 'cpu', unit: 'nanoseconds' },
-  ];
+  const p = cpuProfileShell(period);
   const locs = parseCPUSamples(r, false, p);
   parseJavaLocations(r.exhausted ? new Uint8Array(0) : b.subarray(r.pos), r.exhausted ? b.length : r.pos, locs, p);
   stripAddresses(p);
