@@ -212,8 +212,3 @@ export class ProtoReader {
 export function keyOf(lo: number, hi: number): number | bigint {
   return hi < 0x200000 ? hi * TWO_32 + lo : (BigInt(hi) << 32n) | BigInt(lo);
 }
-
-/** The bigint value of a key from {@link keyOf}. */
-export function keyToBigint(key: number | bigint): bigint {
-  return typeof key === 'bigint' ? key : BigInt(key);
-}
