@@ -97,7 +97,7 @@ export class ProtoReader {
 
   /** The last varint as an unsigned number if exact, else as a `bigint` (a lookup key for ids). */
   get u64Key(): number | bigint {
-    return this.hi < 0x200000 ? this.hi * TWO_32 + this.lo : (BigInt(this.hi) << 32n) | BigInt(this.lo);
+    return keyOf(this.lo, this.hi);
   }
 
   /** The last varint as uint64. */
