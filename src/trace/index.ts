@@ -6,3 +6,5 @@
 export { parseTraceHeader, TRACE_HEADER_BYTES, WIRE_FORMAT_VERSIONS, type TraceHeader } from './header.js';
 export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
 export type { Source, InputOptions } from '../internal/input.js';
+export * from './spec/index.js';
+export * from './wire/index.js';
