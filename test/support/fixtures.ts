@@ -15,6 +15,7 @@ import { pprofOpsGoldenCommands } from './pprof-ops-goldens.js';
 import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { GodiagError } from '../../src/internal/errors.js';
+import { quoteGolden } from './quote-golden.js';
 
 /** Repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -171,6 +172,8 @@ export const extraGoldens: ExtraGolden[] = [
     },
   },
 ];
+
+extraGoldens.push(quoteGolden);
 
 /** Where the shared third-party corpus sits (absent in a user's clone: tests that need it skip). */
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
