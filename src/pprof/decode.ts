@@ -15,7 +15,7 @@
 
 import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { decodeUtf8 } from '../internal/utf8.js';
-import { SampleTable, type Function, type Label, type Line, type Location, type Mapping, type Profile, type ValueType } from './profile.js';
+import { LabelColumn, SampleTable, stackColumn, type Function, type Label, type Line, type Location, type Mapping, type Profile, type ValueType } from './profile.js';
 import { LITTLE_ENDIAN, ProtoReader, keyOf } from '../internal/protowire.js';
 import { checkValid } from './validate.js';
 
@@ -48,38 +48,88 @@ interface RawMapping {
   at: number;
 }
 
+/** What a first walk over the top-level fields found: sizes that let the columns be allocated once. */
+interface Sizing {
+  /** Number of `sample` fields. */
+  samples: number;
+  /** Their total bytes: an upper bound on the number of location ids (each takes a byte at least). */
+  sampleBytes: number;
+  /** Number of `location` fields. */
+  locations: number;
+  /** Number of `sample_type` fields: the values per sample. */
+  sampleTypes: number;
+}
+
+/**
+ * Counts samples and locations by hopping over the top-level fields (a few thousand hops even on large
+ * profiles). Malformed input ends the walk early; the decoder then reports the problem and the columns
+ * grow as needed, so the counts are only hints.
+ */
+function sizeUp(bytes: Uint8Array): Sizing {
+  const r = new ProtoReader(bytes);
+  const out: Sizing = { samples: 0, sampleBytes: 0, locations: 0, sampleTypes: 0 };
+  try {
+    while (r.nextField(bytes.length)) {
+      const start = r.pos;
+      r.skip(bytes.length);
+      if (r.field === 2) {
+        out.samples++;
+        out.sampleBytes += r.pos - start;
+      } else if (r.field === 4) out.locations++;
+      else if (r.field === 1) out.sampleTypes++;
+    }
+  } catch {
+    // The decoding pass reports it.
+  }
+  return out;
+}
+
+/** Columns of a given element width, for widening the id column. */
+type IdColumn = Uint8Array | Uint16Array | Uint32Array;
+
 /**
  * The samples of one decode, by column: one object per sample would be millions of small allocations on
- * large profiles, and garbage collection would dominate decoding. Columns grow by doubling.
+ * large profiles, and garbage collection would dominate decoding. Columns are sized by {@link sizeUp} and
+ * grow by doubling only when its hints fall short.
  */
 class SampleColumns {
   /**
    * Low 32 bits of each location id; ids of 2^32 and above also have their high half in `highIds`. The
-   * column starts 16-bit (ids are usually small) and widens on the first id above 65,535; a 16-bit column
-   * is turned into the stacks in place.
+   * column starts as wide as the location count needs (ids are usually 1..n) and widens on the first id
+   * that does not fit; it is then turned into the stacks in place.
    */
-  ids: Uint16Array | Uint32Array;
+  ids: IdColumn;
   idCount = 0;
   readonly highIds = new Map<number, number>();
-  /** Sample values as 32-bit halves (lo, hi). */
-  values: Uint32Array = new Uint32Array(1 << 12);
+  /** Sample values as 32-bit halves (lo, hi); on little-endian machines also the int64 column's buffer. */
+  values: Uint32Array;
   valueCount = 0;
-  /** Per sample: where its ids and values end, and the offset of its message. */
-  idsEnd: Uint32Array = new Uint32Array(1 << 10);
-  valuesEnd: Uint32Array = new Uint32Array(1 << 10);
-  offsets: Float64Array = new Float64Array(1 << 10);
+  /**
+   * Per sample: where its ids end (at index i + 1, so that the column becomes the table's `stackStart`),
+   * where its values end, the offset of its message, and its label set.
+   */
+  idsEnd: Uint32Array;
+  valuesEnd: Uint32Array;
+  offsets: Uint32Array | Float64Array;
+  labelSet: Uint32Array;
   count = 0;
-  /** Labels, five numbers each: key, str, num low and high halves, unit; and where each sample's end. */
-  readonly labelData: number[] = [];
-  labelsEnd: Uint32Array = new Uint32Array(1 << 10);
+  readonly labels = new LabelSets();
 
-  constructor(inputBytes: number) {
-    // Stacks are most of a large profile and an id takes at least one byte: start near the final size.
-    this.ids = new Uint16Array(Math.max(1 << 12, inputBytes >>> 2));
+  constructor(sizing: Sizing, inputBytes: number) {
+    const n = Math.max(16, sizing.samples);
+    // Every id takes at least one byte of a sample message; untouched capacity is never paged in.
+    const ids = Math.max(16, sizing.sampleBytes);
+    this.ids = sizing.locations <= 0x100 ? new Uint8Array(ids) : sizing.locations <= 0x10000 ? new Uint16Array(ids) : new Uint32Array(ids);
+    this.values = new Uint32Array(n * Math.max(1, sizing.sampleTypes) * 2);
+    this.idsEnd = new Uint32Array(n + 1);
+    this.valuesEnd = new Uint32Array(n);
+    this.offsets = inputBytes < 2 ** 32 ? new Uint32Array(n) : new Float64Array(n);
+    this.labelSet = new Uint32Array(n);
   }
 
   pushId(lo: number, hi: number): void {
-    if (lo > 0xffff && this.ids instanceof Uint16Array) this.ids = Uint32Array.from(this.ids);
+    if (lo > 0xff && this.ids instanceof Uint8Array) this.ids = lo > 0xffff ? Uint32Array.from(this.ids) : Uint16Array.from(this.ids);
+    else if (lo > 0xffff && this.ids instanceof Uint16Array) this.ids = Uint32Array.from(this.ids);
     if (this.idCount === this.ids.length) this.ids = grow(this.ids);
     if (hi !== 0) this.highIds.set(this.idCount, hi);
     this.ids[this.idCount++] = lo;
@@ -93,29 +143,77 @@ class SampleColumns {
 
   startSample(offset: number): number {
     if (this.count === this.offsets.length) {
-      const next = new Float64Array(this.offsets.length * 2);
-      next.set(this.offsets);
-      this.offsets = next;
+      this.offsets = grow(this.offsets);
       this.idsEnd = grow(this.idsEnd);
       this.valuesEnd = grow(this.valuesEnd);
-      this.labelsEnd = grow(this.labelsEnd);
+      this.labelSet = grow(this.labelSet);
     }
     this.offsets[this.count] = offset;
     return this.count;
   }
 
   endSample(): void {
-    this.idsEnd[this.count] = this.idCount;
+    this.idsEnd[this.count + 1] = this.idCount;
     this.valuesEnd[this.count] = this.valueCount;
-    this.labelsEnd[this.count] = this.labelData.length;
+    this.labelSet[this.count] = this.labels.end(this.offsets[this.count]!);
     this.count++;
   }
 }
 
-function grow<T extends Uint16Array | Uint32Array>(a: T): T {
+function grow<T extends IdColumn | Float64Array>(a: T): T {
   const next = new (a.constructor as new (n: number) => T)(a.length * 2);
   next.set(a);
   return next;
+}
+
+/**
+ * The distinct label lists of a decode, before strings are known: each list is its labels' raw numbers,
+ * five per label (key, str, num low and high halves, unit). Samples refer to a list by number, so a
+ * million samples with the same `bytes` label share one list.
+ */
+class LabelSets {
+  /** The numbers of every distinct list, concatenated; list k is `data[start[k] .. start[k + 1]]`. */
+  readonly data: number[] = [];
+  readonly start: number[] = [0, 0];
+  /** Offset of the first sample that uses each list (where its errors are reported). */
+  readonly firstAt: number[] = [0];
+  /** The current sample's numbers. */
+  readonly pending: number[] = [];
+  private readonly byHash = new Map<number, number | number[]>();
+
+  /** Ends the current sample's list; returns its number (0 for no labels). */
+  end(at: number): number {
+    const p = this.pending;
+    if (p.length === 0) return 0;
+    let h = p.length;
+    for (const v of p) h = Math.imul(h ^ v, 0x9e3779b1);
+    const seen = this.byHash.get(h);
+    if (seen !== undefined) {
+      for (const k of typeof seen === 'number' ? [seen] : seen) {
+        if (this.equals(k)) {
+          p.length = 0;
+          return k;
+        }
+      }
+    }
+    const k = this.firstAt.length;
+    for (const v of p) this.data.push(v);
+    this.start.push(this.data.length);
+    this.firstAt.push(at);
+    if (seen === undefined) this.byHash.set(h, k);
+    else if (typeof seen === 'number') this.byHash.set(h, [seen, k]);
+    else seen.push(k);
+    p.length = 0;
+    return k;
+  }
+
+  private equals(k: number): boolean {
+    const p = this.pending;
+    const from = this.start[k]!;
+    if (this.start[k + 1]! - from !== p.length) return false;
+    for (let i = 0; i < p.length; i++) if (this.data[from + i] !== p[i]) return false;
+    return true;
+  }
 }
 
 /** A string index that cannot be valid (keeps out-of-range int64 indices as numbers). */
@@ -148,7 +246,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
   let docUrl = 0;
   const scalarAt = { dropFrames: 0, keepFrames: 0, defaultSampleType: 0, docUrl: 0 };
   const halves: number[] = [];
-  const cols = new SampleColumns(bytes.length);
+  const cols = new SampleColumns(sizeUp(bytes), bytes.length);
 
   while (r.nextField(end)) {
     switch (r.field) {
@@ -316,21 +414,23 @@ function buildSamples(
   const dense = maxId >= 0 && maxId <= 4 * locationById.size + 64 ? new Int32Array(maxId + 1) : undefined;
   if (dense) for (const [k, v] of locationById) dense[k as number] = v + 1;
   const hasHigh = cols.highIds.size > 0;
+  const fast = dense !== undefined && !hasHigh;
 
   const ids = cols.ids;
-  const inPlace = locationById.size <= 0x10000 && ids instanceof Uint16Array && dense !== undefined && !hasHigh;
-  const stacks = inPlace
-    ? trimmed(ids as Uint16Array, cols.idCount)
-    : locationById.size <= 0x10000
-      ? new Uint16Array(cols.idCount)
-      : new Uint32Array(cols.idCount);
+  const narrow = stackColumn(locationById.size, 0);
+  // The id column becomes the stacks in place when it is already as narrow as the stacks can be.
+  const inPlace = fast && ids.constructor === narrow.constructor;
+  const stacks = inPlace ? trimmed(ids, cols.idCount) : stackColumn(locationById.size, cols.idCount);
+
   const halves = cols.values;
-  const stackStart = new Uint32Array(n + 1);
-  const values = new BigInt64Array(n * nTypes);
-  const words = LITTLE_ENDIAN ? new Uint32Array(values.buffer) : undefined;
-  const labels = new Map<number, readonly Label[]>();
-  const internedLabels = new Map<string, readonly Label[]>();
-  let label = 0;
+  const stackStart = trimmed(cols.idsEnd, n + 1);
+  // On little-endian machines the halves are already the int64 column's bytes (checked sample by sample
+  // below: every sample has nTypes values).
+  const shared = LITTLE_ENDIAN && cols.valueCount === 2 * n * nTypes;
+  const values = shared ? trimmedValues(halves, n * nTypes) : new BigInt64Array(n * nTypes);
+  const labelSet = cols.labelSet.subarray(0, n);
+  const sets = cols.labels;
+  const lists: (readonly Label[] | undefined)[] = [NO_LABELS];
   let id = 0;
   let value = 0;
   for (let i = 0; i < n; i++) {
@@ -344,17 +444,14 @@ function buildSamples(
         message: `malformed profile: sample ${i} has ${nValues} values but there are ${nTypes} sample types`,
       });
     }
-    for (let w = 2 * i * nTypes; value < valuesEnd; value += 2, w += 2) {
-      const lo = halves[value]!;
-      const hi = halves[value + 1]!;
-      if (words) {
-        words[w] = lo;
-        words[w + 1] = hi;
-      } else values[w >> 1] = BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+    if (!shared) {
+      for (let w = i * nTypes; value < valuesEnd; value += 2, w++) {
+        values[w] = BigInt.asIntN(64, (BigInt(halves[value + 1]!) << 32n) | BigInt(halves[value]!));
+      }
     }
-    stackStart[i] = id;
-    const idsEnd = cols.idsEnd[i]!;
-    if (dense === undefined || hasHigh) {
+    value = valuesEnd;
+    const idsEnd = stackStart[i + 1]!;
+    if (!fast) {
       for (; id < idsEnd; id++) {
         const lo = ids[id]!;
         const hi = hasHigh ? cols.highIds.get(id) : undefined;
@@ -365,67 +462,64 @@ function buildSamples(
       }
     }
     id = idsEnd;
-    // As google/pprof: a label with a string value is a string label (its unit is not even resolved);
-    // else one with a number or a unit is numeric; a label with neither is dropped.
-    // Samples often carry identical labels (every heap sample has a `bytes` label of a few distinct sizes),
-    // so equal label lists are shared: the lists are read-only.
-    const labelsEnd = cols.labelsEnd[i]!;
-    if (labelsEnd > label) {
-      const d = cols.labelData;
-      const signature = d.slice(label, labelsEnd).join(',');
-      let list = internedLabels.get(signature);
-      if (list === undefined) {
-        const built: Label[] = [];
-        for (let k = label; k < labelsEnd; k += 5) {
-          const key = str(d[k]!, at, 'a label key');
-          const [s, lo, hi, unit] = [d[k + 1]!, d[k + 2]!, d[k + 3]!, d[k + 4]!];
-          if (s !== 0) built.push({ kind: 'string', key, value: str(s, at, 'a label value') });
-          else if (lo !== 0 || hi !== 0 || unit !== 0) {
-            const value = hi === 0 ? BigInt(lo) : BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
-            built.push({ kind: 'number', key, value, unit: unit === 0 ? '' : str(unit, at, 'a label unit') });
-          }
-        }
-        internedLabels.set(signature, (list = Object.freeze(built)));
-      }
-      if (list.length > 0) labels.set(i, list);
-      label = labelsEnd;
-    }
+    const set = labelSet[i]!;
+    if (set !== 0 && lists[set] === undefined) lists[set] = resolveLabels(sets, set, at, str);
   }
-  stackStart[n] = id;
-  if (dense !== undefined && !hasHigh) {
-    // The common case, in one tight pass per array type: small ids, a table lookup per frame.
-    const bad = stacks instanceof Uint16Array ? remap16(inPlace ? stacks : ids, stacks, dense) : remap32(ids, stacks, dense);
+  if (fast) {
+    // The common case, in one tight pass: small ids, a table lookup per frame.
+    const bad = remap(inPlace ? stacks : ids, stacks, dense);
     if (bad >= 0) {
       let i = 0;
       while (stackStart[i + 1]! <= bad) i++;
       throw unknownLocation(i, cols.offsets[i]!, ids[bad]!);
     }
   }
+  // Lists that resolve to no labels at all (neither a string nor a number) count as none.
+  for (let k = 1; k < lists.length; k++) if (lists[k]!.length === 0) lists[k] = undefined;
+  let anyEmpty = false;
+  for (let k = 1; k < lists.length; k++) anyEmpty ||= lists[k] === undefined;
+  if (anyEmpty) for (let i = 0; i < n; i++) if (lists[labelSet[i]!] === undefined) labelSet[i] = 0;
+  const labels = new LabelColumn(labelSet.length === cols.labelSet.length ? labelSet : labelSet.slice(), lists as (readonly Label[])[]);
   return new SampleTable(stackStart, stacks, values, nTypes, labels);
 }
 
+const NO_LABELS: readonly Label[] = Object.freeze([]);
+
+/**
+ * Resolves label list `set`. As google/pprof: a label with a string value is a string label (its unit is
+ * not even resolved); else one with a number or a unit is numeric; a label with neither is dropped.
+ */
+function resolveLabels(sets: LabelSets, set: number, at: number, str: Resolve): readonly Label[] {
+  const d = sets.data;
+  const built: Label[] = [];
+  for (let k = sets.start[set]!; k < sets.start[set + 1]!; k += 5) {
+    const key = str(d[k]!, at, 'a label key');
+    const [s, lo, hi, unit] = [d[k + 1]!, d[k + 2]!, d[k + 3]!, d[k + 4]!];
+    if (s !== 0) built.push({ kind: 'string', key, value: str(s, at, 'a label value') });
+    else if (lo !== 0 || hi !== 0 || unit !== 0) {
+      const value = hi === 0 ? BigInt(lo) : BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+      built.push({ kind: 'number', key, value, unit: unit === 0 ? '' : str(unit, at, 'a label unit') });
+    }
+  }
+  return Object.freeze(built);
+}
+
+/** The int64 view of `n` values stored as halves: a view when little capacity is wasted, else a copy. */
+function trimmedValues(halves: Uint32Array, n: number): BigInt64Array {
+  const view = new BigInt64Array(halves.buffer, halves.byteOffset, halves.length >> 1);
+  return view.length <= n + (n >> 2) ? view.subarray(0, n) : view.slice(0, n);
+}
+
 /** A column cut to `n` entries: a view when little capacity is wasted, else a copy. */
-function trimmed(a: Uint16Array, n: number): Uint16Array {
-  return a.length <= n + (n >> 2) ? a.subarray(0, n) : a.slice(0, n);
+function trimmed<T extends IdColumn>(a: T, n: number): T {
+  return (a.length <= n + (n >> 2) ? a.subarray(0, n) : a.slice(0, n)) as T;
 }
 
 /**
  * Maps ids to location indices through `dense` (id → index + 1); returns the first unknown id's position
  * or −1. `out` may be `ids` itself (each entry is read before it is written).
  */
-function remap16(ids: Uint16Array | Uint32Array, out: Uint16Array, dense: Int32Array): number {
-  const limit = dense.length;
-  for (let i = 0; i < out.length; i++) {
-    const id = ids[i]!;
-    const index = id < limit ? dense[id]! - 1 : -1;
-    if (index < 0) return i;
-    out[i] = index;
-  }
-  return -1;
-}
-
-/** As {@link remap16}, for profiles with more than 65,536 locations. */
-function remap32(ids: Uint16Array | Uint32Array, out: Uint32Array, dense: Int32Array): number {
+function remap(ids: IdColumn, out: IdColumn, dense: Int32Array): number {
   const limit = dense.length;
   for (let i = 0; i < out.length; i++) {
     const id = ids[i]!;
@@ -488,17 +582,39 @@ function readSample(r: ProtoReader, end: number, cols: SampleColumns): void {
       if (r.wireType === 2) {
         const packedEnd = r.length(stop);
         if (f === 1) {
-          while (r.pos < packedEnd) {
-            const b = bytes[r.pos]!;
-            // One-byte ids (below 128) are the common case; skip the general varint reader for them.
-            if (b < 0x80 && cols.idCount < cols.ids.length) {
-              cols.ids[cols.idCount++] = b;
-              r.pos++;
-            } else {
-              r.varint();
-              cols.pushId(r.lo, r.hi);
+          // Ids of one and two bytes (below 16,384) are decoded inline with local state; the rest, and
+          // a full or too narrow column, go through pushId.
+          let pos = r.pos;
+          let ids = cols.ids;
+          let n = cols.idCount;
+          let max = ids instanceof Uint8Array ? 0xff : 0xffff;
+          while (pos < packedEnd) {
+            const b = bytes[pos]!;
+            if (n < ids.length) {
+              if (b < 0x80) {
+                ids[n++] = b;
+                pos++;
+                continue;
+              }
+              const b2 = pos + 1 < packedEnd ? bytes[pos + 1]! : 0x80;
+              const id = (b & 0x7f) | (b2 << 7);
+              if (b2 < 0x80 && id <= max) {
+                ids[n++] = id;
+                pos += 2;
+                continue;
+              }
             }
+            cols.idCount = n;
+            r.pos = pos;
+            r.varint();
+            cols.pushId(r.lo, r.hi);
+            pos = r.pos;
+            ids = cols.ids;
+            max = ids instanceof Uint8Array ? 0xff : 0xffff;
+            n = cols.idCount;
           }
+          cols.idCount = n;
+          r.pos = pos;
         } else {
           while (r.pos < packedEnd) {
             r.varint();
@@ -513,7 +629,7 @@ function readSample(r: ProtoReader, end: number, cols: SampleColumns): void {
         else cols.pushValue(r.lo, r.hi);
       }
     } else if (f === 3) {
-      readLabel(r, stop, cols.labelData);
+      readLabel(r, stop, cols.labels.pending);
     } else r.skip(stop);
   }
   cols.endSample();

@@ -47,7 +47,7 @@ export interface NumberLabel {
  */
 export interface Sample {
   /** The stack as indices into `Profile.location`, leaf first. */
-  stack: Uint16Array | Uint32Array;
+  stack: StackColumn;
   /** One value per entry of `Profile.sampleType`; exact int64. */
   value: BigInt64Array;
   /** Labels in file order; `groupLabels` groups them by key as google/pprof's model does. */
@@ -65,6 +65,82 @@ export interface SampleInput {
 }
 
 const NO_LABELS: readonly Label[] = Object.freeze([]);
+
+/**
+ * A column of location indices: the narrowest array that holds every index of the profile's location table
+ * (8-bit up to 256 locations, 16-bit up to 65,536, else 32-bit).
+ */
+export type StackColumn = Uint8Array | Uint16Array | Uint32Array;
+
+/** A stack column wide enough for indices into a table of `locations` entries. */
+export function stackColumn(locations: number, length: number): StackColumn {
+  return locations <= 0x100 ? new Uint8Array(length) : locations <= 0x10000 ? new Uint16Array(length) : new Uint32Array(length);
+}
+
+/**
+ * Labels of samples by sample index, stored as one label-set number per sample: large profiles repeat a few
+ * distinct label lists (every Go heap sample has a `bytes` label of a few sizes), and a map entry per sample
+ * would cost more than the stacks. Read-only, like every list it hands out.
+ */
+export class LabelColumn implements ReadonlyMap<number, readonly Label[]> {
+  #size = -1;
+
+  /**
+   * @param setOfSample - per sample, an index into `sets`; 0 means no labels
+   * @param sets - the distinct label lists; `sets[0]` is unused
+   */
+  constructor(
+    readonly setOfSample: Uint32Array,
+    readonly sets: readonly (readonly Label[])[],
+  ) {}
+
+  /** Number of samples that have labels. */
+  get size(): number {
+    if (this.#size < 0) {
+      let n = 0;
+      for (const s of this.setOfSample) if (s !== 0) n++;
+      this.#size = n;
+    }
+    return this.#size;
+  }
+
+  /** The labels of sample `i`, or `undefined` if it has none. */
+  get(i: number): readonly Label[] | undefined {
+    const s = this.setOfSample[i];
+    return s ? this.sets[s] : undefined;
+  }
+
+  /** Whether sample `i` has labels. */
+  has(i: number): boolean {
+    return (this.setOfSample[i] ?? 0) !== 0;
+  }
+
+  /** Calls `fn` for each sample with labels, in sample order. */
+  forEach(fn: (value: readonly Label[], key: number, map: ReadonlyMap<number, readonly Label[]>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) fn.call(thisArg, v, k, this);
+  }
+
+  /** [sample index, labels] for each sample with labels, in sample order. */
+  *entries(): MapIterator<[number, readonly Label[]]> {
+    const col = this.setOfSample;
+    for (let i = 0; i < col.length; i++) if (col[i] !== 0) yield [i, this.sets[col[i]!]!];
+  }
+
+  /** Indices of the samples with labels. */
+  *keys(): MapIterator<number> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  /** The label list of each sample with labels (shared lists repeat). */
+  *values(): MapIterator<readonly Label[]> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  /** Same as {@link LabelColumn.entries}. */
+  [Symbol.iterator](): MapIterator<[number, readonly Label[]]> {
+    return this.entries();
+  }
+}
 
 /**
  * The samples of a profile, stored by column: all stacks in one array of location indices (16-bit when the
@@ -85,7 +161,7 @@ export class SampleTable implements Iterable<Sample> {
    */
   constructor(
     readonly stackStart: Uint32Array,
-    readonly stacks: Uint16Array | Uint32Array,
+    readonly stacks: StackColumn,
     readonly values: BigInt64Array,
     readonly valueCount: number,
     readonly labels: ReadonlyMap<number, readonly Label[]> = new Map(),
@@ -99,7 +175,7 @@ export class SampleTable implements Iterable<Sample> {
   }
 
   /** The stack of sample `i` (location indices, leaf first). */
-  stack(i: number): Uint16Array | Uint32Array {
+  stack(i: number): StackColumn {
     return this.stacks.subarray(this.stackStart[i]!, this.stackStart[i + 1]!);
   }
 
@@ -128,7 +204,7 @@ export class SampleTable implements Iterable<Sample> {
     locations.forEach((l, i) => index.set(l, i));
     let frames = 0;
     for (const s of samples) frames += s.location.length;
-    const stacks = locations.length <= 0x10000 ? new Uint16Array(frames) : new Uint32Array(frames);
+    const stacks = stackColumn(locations.length, frames);
     const stackStart = new Uint32Array(samples.length + 1);
     const values = new BigInt64Array(samples.length * valueCount);
     const labels = new Map<number, readonly Label[]>();

@@ -80,6 +80,53 @@ describe('large tables', () => {
     expect([...back.sample.stack(0)]).toEqual([69_999, 0, 65_536]);
     expect(dumpProfile(back)).toBe(dumpProfile(p));
   });
+
+  // The decoder sizes its id column by the location count and widens it when an id does not fit.
+  const withLocations = (ids: bigint[]) => {
+    const fn = { id: 1n, name: 'f', systemName: 'f', filename: 'f.go', startLine: 1 };
+    const location = ids.map((id, i) => ({ id, mapping: undefined, address: BigInt(i), line: [{ function: fn, line: i, column: 0 }], isFolded: false }));
+    return decodeProfile(encodeUncompressed({ ...decodeProfile(encodeMessage([[6, enc('')]])), function: [fn], location, sampleType: [{ type: 't', unit: 'u' }] }));
+  };
+
+  it.each([
+    ['8-bit stacks for small ids', [1n, 2n, 200n], Uint8Array],
+    ['8-bit stacks for ids of two bytes (widened while reading)', [1n, 300n, 16_000n], Uint8Array],
+    ['8-bit stacks for ids of three bytes and above 2^32', [5n, 70_000n, 2n ** 40n + 1n, 2n ** 63n], Uint8Array],
+    ['16-bit stacks beyond 256 locations', Array.from({ length: 300 }, (_, i) => BigInt(i + 1)), Uint16Array],
+    ['16-bit stacks beyond 256 locations with large ids', Array.from({ length: 300 }, (_, i) => BigInt(i * 1_000 + 1)), Uint16Array],
+  ])('uses %s', (_, ids, type) => {
+    const base = withLocations(ids);
+    const l = base.location;
+    const stacks = [[l.length - 1, 0, 1], [1, l.length - 1], [0]];
+    const sample = SampleTable.from(stacks.map((s, i) => ({ location: s.map((k) => l[k]!), value: [BigInt(i)] })), l, 1);
+    const p = { ...base, sample };
+    const back = decodeProfile(encodeUncompressed(p));
+    expect(back.sample.stacks).toBeInstanceOf(type);
+    expect(stacks.map((_, i) => [...back.sample.stack(i)])).toEqual(stacks);
+    expect(dumpProfile(back)).toBe(dumpProfile(p));
+  });
+});
+
+describe('sample labels', () => {
+  test.prop([arbitraryProfile])('the decoded label column behaves as a map from sample index to labels', (p) => {
+    const labels = decodeProfile(encodeUncompressed(p)).sample.labels;
+    const expected = new Map<number, unknown>();
+    for (let i = 0; i < p.sample.length; i++) {
+      const l = p.sample.get(i).label;
+      if (l.length > 0) expected.set(i, l);
+    }
+    expect(new Map(labels)).toEqual(expected);
+    expect(labels.size).toBe(expected.size);
+    expect([...labels.keys()]).toEqual([...expected.keys()]);
+    expect([...labels.values()]).toEqual([...expected.values()]);
+    for (let i = 0; i <= p.sample.length; i++) {
+      expect(labels.has(i)).toBe(expected.has(i));
+      expect(labels.get(i)).toEqual(expected.get(i));
+    }
+    const seen: number[] = [];
+    labels.forEach((_, k) => seen.push(k));
+    expect(seen).toEqual([...expected.keys()]);
+  });
 });
 
 describe('samples()', () => {
