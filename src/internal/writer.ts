@@ -65,6 +65,19 @@ export class ByteWriter {
   /** Appends an unsigned LEB128 varint; `v` must be in 0..2^64−1. */
   uvarint(v: number | bigint): this {
     if (typeof v === 'number') {
+      if (v >= 0 && v <= 0xffff_ffff && v === v >>> 0) {
+        // 32-bit values (lengths, indices, most ids) with bit operations.
+        this.reserve(5);
+        const buf = this.buf;
+        let at = this.length;
+        while (v > 0x7f) {
+          buf[at++] = (v & 0x7f) | 0x80;
+          v >>>= 7;
+        }
+        buf[at++] = v;
+        this.length = at;
+        return this;
+      }
       if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`uvarint: ${v} is not a safe unsigned integer`);
       this.reserve(8);
       while (v >= 0x80) {
@@ -117,6 +130,37 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends `table[indices[k]]` for each `from <= k < to`: a run of one-byte items chosen by index. */
+  lookup(table: Uint8Array, indices: ArrayLike<number>, from: number, to: number): this {
+    this.reserve(to - from);
+    const buf = this.buf;
+    let at = this.length;
+    for (let k = from; k < to; k++) buf[at++] = table[indices[k]!]!;
+    this.length = at;
+    return this;
+  }
+
+  /** Appends what another writer has written (without creating a view of it). */
+  append(other: ByteWriter): this {
+    const n = other.length;
+    this.reserve(n);
+    if (n <= 64) {
+      const src = other.buf;
+      const buf = this.buf;
+      const at = this.length;
+      for (let i = 0; i < n; i++) buf[at + i] = src[i]!;
+    } else this.buf.set(other.buf.subarray(0, n), this.length);
+    this.length += n;
+    return this;
+  }
+
+  /** Overwrites the byte at `at` (already written), e.g. a length reserved before its value was known. */
+  setU8(at: number, v: number): this {
+    if (at >= this.length) throw new RangeError(`setU8: offset ${at} is not written yet`);
+    this.buf[at] = v;
+    return this;
+  }
+
   /** Appends a string as UTF-8 (no length prefix). */
   string(s: string): this {
     return this.bytes(encodeUtf8(s));
@@ -148,6 +192,18 @@ export class ByteWriter {
   /** The written bytes without copying; valid until the next write. */
   view(): Uint8Array {
     return this.buf.subarray(0, this.length);
+  }
+
+  /**
+   * Ends the writer and returns its bytes: the buffer itself when at most a fifth of it is unused, else a
+   * trimmed copy. The writer must not be used afterwards.
+   */
+  take(): Uint8Array {
+    const out = this.length >= this.buf.length * 0.8 ? this.buf.subarray(0, this.length) : this.buf.slice(0, this.length);
+    this.buf = new Uint8Array(16);
+    this.dv = new DataView(this.buf.buffer);
+    this.length = 0;
+    return out;
   }
 
   /** Returns the written bytes (a copy trimmed to length; the writer can keep going). */

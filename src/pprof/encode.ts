@@ -7,7 +7,7 @@
 
 import { gzipSync } from 'fflate';
 import { ByteWriter } from '../internal/writer.js';
-import type { Label, Profile, ValueType } from './profile.js';
+import { LabelColumn, type Label, type Profile, type ValueType } from './profile.js';
 import { LITTLE_ENDIAN } from '../internal/protowire.js';
 
 /** Options for {@link encodeProfile}. */
@@ -95,9 +95,9 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   const vt = (v: ValueType) => [strings.add(v.type), strings.add(v.unit)] as const;
   const sampleTypes = p.sampleType.map(vt);
   // Label lists are often shared between samples (the decoder interns them): encode each list once.
-  const labelBytes = new Map<readonly Label[], Uint8Array>();
-  for (const list of p.sample.labels.values()) {
-    if (labelBytes.has(list)) continue;
+  const labels = p.sample.labels;
+  const labelBytes = new Map<readonly Label[], ByteWriter>();
+  const encodeLabels = (list: readonly Label[]) => {
     const lw = new ByteWriter(32);
     const inner = new ByteWriter(16);
     for (const l of list) {
@@ -110,7 +110,21 @@ export function encodeUncompressed(p: Profile): Uint8Array {
       }
       message(lw, 3, inner);
     }
-    labelBytes.set(list, lw.finish());
+    labelBytes.set(list, lw);
+  };
+  // A LabelColumn numbers its distinct lists: visit each once, in order of first use (the string table's
+  // order depends on it), through the per-sample column rather than a map entry per sample.
+  let setBytes: (ByteWriter | undefined)[] | undefined;
+  if (labels instanceof LabelColumn) {
+    setBytes = [];
+    for (const set of labels.setOfSample) {
+      if (set === 0 || setBytes[set] !== undefined) continue;
+      const list = labels.sets[set]!;
+      if (!labelBytes.has(list)) encodeLabels(list);
+      setBytes[set] = labelBytes.get(list)!;
+    }
+  } else {
+    for (const list of labels.values()) if (!labelBytes.has(list)) encodeLabels(list);
   }
   const mappings = p.mapping.map((m) => [strings.add(m.file), strings.add(m.buildId)] as const);
   const functions = p.function.map((f) => [strings.add(f.name), strings.add(f.systemName), strings.add(f.filename)] as const);
@@ -147,41 +161,60 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   const idFlat = new Uint8Array(idOffset[idBytes.length]!);
   const idLength = Uint8Array.from(idBytes, (b) => b.length);
   idBytes.forEach((b, k) => idFlat.set(b, idOffset[k]!));
+  // Every location id a single byte (ids below 128): a stack is copied by table lookup, its length known.
+  const oneByte = idLength.every((n) => n === 1);
+  const setOfSample = setBytes !== undefined ? (labels as LabelColumn).setOfSample : undefined;
   for (let i = 0; i < table.length; i++) {
     body.length = 0; // the values and labels part
-    if (valueCount > 2) {
+    if (valueCount > 2 && valueCount <= 12) {
+      // Packed, and at most 120 bytes: the length is one byte, filled in once the values are written.
+      key(body, 2, LEN);
+      body.u8(0);
+      for (let v = i * valueCount; v < (i + 1) * valueCount; v++) int64Element(body, values, words, v);
+      body.setU8(1, body.length - 2);
+    } else if (valueCount > 2) {
       packed.length = 0;
       for (let v = i * valueCount; v < (i + 1) * valueCount; v++) int64Element(packed, values, words, v);
       key(body, 2, LEN);
-      body.uvarint(packed.length).bytes(packed.view());
+      body.uvarint(packed.length).append(packed);
     } else {
       for (let v = i * valueCount; v < (i + 1) * valueCount; v++) {
         key(body, 2, VARINT);
         int64Element(body, values, words, v);
       }
     }
-    const list = table.labels.get(i);
-    if (list !== undefined) body.bytes(labelBytes.get(list)!);
+    if (setOfSample !== undefined) {
+      const set = setOfSample[i]!;
+      if (set !== 0) body.append(setBytes![set]!);
+    } else {
+      const list = labels.get(i);
+      if (list !== undefined) body.append(labelBytes.get(list)!);
+    }
 
     const from = stackStart[i]!;
     const to = stackStart[i + 1]!;
-    let n = 0;
-    for (let k = from; k < to; k++) n += idLength[stacks[k]!]!;
     const frames = to - from;
+    let n = frames;
+    if (!oneByte) {
+      n = 0;
+      for (let k = from; k < to; k++) n += idLength[stacks[k]!]!;
+    }
     // Field 1's keys are one byte: one key and a length when packed, one key per id otherwise.
     const stackPart = frames > 2 ? 1 + varintSize(n) + n : frames + n;
     key(w, 2, LEN);
     w.uvarint(stackPart + body.length);
     if (frames > 2) {
       key(w, 1, LEN);
-      w.uvarint(n).slices(idFlat, idOffset, stacks, from, to, n);
+      w.uvarint(n);
+      if (oneByte) w.lookup(idFlat, stacks, from, to);
+      else w.slices(idFlat, idOffset, stacks, from, to, n);
     } else {
       for (let k = from; k < to; k++) {
         key(w, 1, VARINT);
         w.bytes(idBytes[stacks[k]!]!);
       }
     }
-    w.bytes(body.view());
+    w.append(body);
   }
   p.mapping.forEach((m, i) => {
     const [file, buildId] = mappings[i]!;
@@ -238,5 +271,5 @@ export function encodeUncompressed(p: Profile): Uint8Array {
   key(w, 14, VARINT);
   w.uvarint(defaultSampleType);
   int64Opt(w, 15, docUrl);
-  return w.finish();
+  return w.take();
 }

@@ -146,3 +146,39 @@ describe('bytes and strings', () => {
     expect(c.remaining).toBe(3);
   });
 });
+
+describe('ByteWriter composition', () => {
+  const chunk = fc.uint8Array({ maxLength: 200 });
+  test.prop([fc.array(chunk, { maxLength: 8 })])('append, lookup and take give the bytes written in order', (parts) => {
+    const w = new ByteWriter(16);
+    const expected: number[] = [];
+    for (const part of parts) {
+      const other = new ByteWriter(4).bytes(part);
+      w.append(other);
+      expected.push(...part);
+      // lookup: each byte's value as an index into a reversing table.
+      const table = Uint8Array.from({ length: 256 }, (_, i) => 255 - i);
+      w.lookup(table, part, 0, part.length);
+      expected.push(...Array.from(part, (b) => 255 - b));
+    }
+    expect([...w.take()]).toEqual(expected);
+  });
+
+  test.prop([fc.nat(120), fc.uint8Array({ minLength: 1, maxLength: 120 })])('setU8 patches a byte already written', (at, bytes) => {
+    const w = new ByteWriter().bytes(bytes);
+    const i = at % bytes.length;
+    w.setU8(i, 7);
+    const expected = [...bytes];
+    expected[i] = 7;
+    expect([...w.finish()]).toEqual(expected);
+    expect(() => w.setU8(bytes.length, 1)).toThrow(RangeError);
+  });
+
+  test.prop([fc.oneof(fc.nat(0xffff_ffff), fc.maxSafeNat())])('uvarint of a number reads back in the fewest bytes', (v) => {
+    const bytes = new ByteWriter().uvarint(v).finish();
+    const c = new ByteCursor(bytes, 'input');
+    expect(c.uvarint()).toBe(BigInt(v));
+    expect(c.offset).toBe(bytes.length);
+    expect(bytes.length).toBe(Math.max(1, Math.ceil(v.toString(2).length / 7)));
+  });
+});
