@@ -1,11 +1,17 @@
-// Command record builds and runs the fixture programs (testdata/gen/programs)
-// with a matrix of Go toolchains and stores their outputs under
-// testdata/fixtures/<goversion>/<goos>-<goarch>/, updating
+// Command record builds and runs the fixture programs (testdata/gen/programs
+// and testdata/gen/programs-trace) with a matrix of Go toolchains and stores
+// their outputs under testdata/fixtures/<goversion>/<goos>-<goarch>/, updating
 // testdata/fixtures/manifest.json.
 //
 // Run it from the repository root (scripts/fixtures.sh does):
 //
-//	go run ./testdata/gen/cmd/record [-toolchains go1.19,go1.22.12,...]
+//	go run ./testdata/gen/cmd/record [-toolchains go1.19,go1.22.12,...] [-sets base,trace]
+//
+// Fixtures come in sets, recorded separately so that adding one set does not
+// re-record (and change) the files of another: "base" is the programs module
+// (below), "trace" the tracework program of the programs-trace module (see
+// recordTraces). Recording a set replaces that set's files and manifest
+// entries for the toolchain and keeps the others.
 //
 // Programs: basic (a trace, two profiles, its executable; the newest toolchain
 // also cross-compiles it) and profiles (every runtime/pprof profile kind as
@@ -95,24 +101,44 @@ type manifest struct {
 }
 
 var (
-	flagToolchains = flag.String("toolchains", strings.Join(defaultToolchains, ","), "comma-separated toolchains to record, oldest first; the last one also cross-compiles")
-	flagOut        = flag.String("out", filepath.Join("testdata", "fixtures"), "fixtures directory")
-	flagPrograms   = flag.String("programs", filepath.Join("testdata", "gen", "programs"), "fixture programs module directory")
+	flagToolchains    = flag.String("toolchains", strings.Join(defaultToolchains, ","), "comma-separated toolchains to record, oldest first; the last one also cross-compiles")
+	flagOut           = flag.String("out", filepath.Join("testdata", "fixtures"), "fixtures directory")
+	flagPrograms      = flag.String("programs", filepath.Join("testdata", "gen", "programs"), "fixture programs module directory")
+	flagTracePrograms = flag.String("trace-programs", filepath.Join("testdata", "gen", "programs-trace"), "trace fixture programs module directory")
+	flagSets          = flag.String("sets", "base,trace", "comma-separated fixture sets to record: base, trace")
 )
+
+// setPrograms names the programs of each fixture set: a manifest entry
+// belongs to the set of its program.
+var setPrograms = map[string][]string{
+	"base":  {"basic", "profiles"},
+	"trace": {"tracework"},
+}
 
 func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "record: "+format+"\n", args...) }
 	flag.Parse()
 	if flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-out dir] [-programs dir]")
+		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace] [-out dir] [-programs dir] [-trace-programs dir]")
 		os.Exit(2)
 	}
-	programs, err := filepath.Abs(*flagPrograms)
-	if err == nil {
-		_, err = os.Stat(filepath.Join(programs, "go.mod"))
+	sets := map[string]bool{}
+	for _, s := range strings.Split(*flagSets, ",") {
+		s = strings.TrimSpace(s)
+		if _, ok := setPrograms[s]; !ok {
+			log("unknown fixture set %q (want base, trace)", s)
+			os.Exit(2)
+		}
+		sets[s] = true
 	}
+	programs, err := moduleDir(*flagPrograms)
 	if err != nil {
 		log("fixture programs module not found (run from the repository root): %v", err)
+		os.Exit(1)
+	}
+	tracePrograms, err := moduleDir(*flagTracePrograms)
+	if err != nil {
+		log("trace fixture programs module not found (run from the repository root): %v", err)
 		os.Exit(1)
 	}
 	outDir, err := filepath.Abs(*flagOut)
@@ -133,8 +159,8 @@ func main() {
 			continue
 		}
 		newest := i == len(list)-1
-		r := &recorder{toolchain: tc, programs: programs, outDir: outDir, log: log}
-		ver, entries, err := r.record(newest)
+		r := &recorder{toolchain: tc, programs: programs, tracePrograms: tracePrograms, outDir: outDir, sets: sets, log: log}
+		ver, entries, err := r.record(newest, man)
 		if err != nil {
 			log("%s: skipped: %v", tc, err)
 			name := tc
@@ -146,10 +172,10 @@ func main() {
 		}
 		log("%s: ok (%d files)", ver, len(entries))
 		statuses = append(statuses, toolchainStatus{ver, "ok"})
-		// Replace this version's entries.
+		// Replace this version's entries of the recorded sets.
 		kept := man.Fixtures[:0]
 		for _, e := range man.Fixtures {
-			if e.GoVersion != ver {
+			if e.GoVersion != ver || !inSets(sets, e.Program) {
 				kept = append(kept, e)
 			}
 		}
@@ -179,10 +205,12 @@ func main() {
 }
 
 type recorder struct {
-	toolchain string // as listed: "go1.19" or a GOTOOLCHAIN value
-	programs  string // absolute path of the programs module
-	outDir    string // absolute path of testdata/fixtures
-	log       func(string, ...any)
+	toolchain     string // as listed: "go1.19" or a GOTOOLCHAIN value
+	programs      string // absolute path of the programs module
+	tracePrograms string // absolute path of the programs-trace module
+	outDir        string // absolute path of testdata/fixtures
+	sets          map[string]bool
+	log           func(string, ...any)
 
 	goCmd   string   // go command to run
 	env     []string // extra environment for every go command
@@ -233,8 +261,13 @@ func (r *recorder) setup() (string, error) {
 
 // goRun runs the go command in the programs module with extra env.
 func (r *recorder) goRun(extraEnv []string, args ...string) ([]byte, error) {
+	return r.goRunIn(r.programs, extraEnv, args...)
+}
+
+// goRunIn runs the go command in dir with extra env.
+func (r *recorder) goRunIn(dir string, extraEnv []string, args ...string) ([]byte, error) {
 	cmd := exec.Command(r.goCmd, args...)
-	cmd.Dir = r.programs
+	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), r.env...), extraEnv...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -247,8 +280,14 @@ func (r *recorder) goRun(extraEnv []string, args ...string) ([]byte, error) {
 
 // build compiles program for t into exe and returns the command line to record.
 func (r *recorder) build(program string, t target, exe string) (string, error) {
+	return r.buildIn(r.programs, program, t, exe)
+}
+
+// buildIn compiles program of the module in dir for t into exe and returns
+// the command line to record.
+func (r *recorder) buildIn(dir, program string, t target, exe string) (string, error) {
 	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=" + ldflags, "-o", exe, "./" + program}
-	if _, err := r.goRun([]string{"GOOS=" + t.goos, "GOARCH=" + t.goarch}, args...); err != nil {
+	if _, err := r.goRunIn(dir, []string{"GOOS=" + t.goos, "GOARCH=" + t.goarch}, args...); err != nil {
 		return "", err
 	}
 	out := filepath.Base(exe)
@@ -257,9 +296,10 @@ func (r *recorder) build(program string, t target, exe string) (string, error) {
 	return cmdline, nil
 }
 
-// record records every fixture of one toolchain. It writes into a temporary
-// directory and only replaces testdata/fixtures/<ver> once all succeeded.
-func (r *recorder) record(newest bool) (string, []entry, error) {
+// record records the fixtures of r.sets for one toolchain. It writes into a
+// temporary directory and only replaces the sets' files in
+// testdata/fixtures/<ver> once all succeeded; man lists the files to replace.
+func (r *recorder) record(newest bool, man *manifest) (string, []entry, error) {
 	ver, err := r.setup()
 	if err != nil {
 		return ver, nil, err
@@ -304,23 +344,68 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 		if program == "profiles" && len(stored) >= maxFixtureSize {
 			r.log("%s: warning: %s is %d bytes stored (limit %d)", ver, rel, len(stored), maxFixtureSize)
 		}
+		if program == "tracework" && len(stored) >= maxTraceFixtureSize {
+			r.log("%s: warning: %s is %d bytes stored (limit %d)", ver, rel, len(stored), maxTraceFixtureSize)
+		}
 		return nil
 	}
 
-	// Native linux/amd64: build, run, store outputs.
 	host := target{"linux", "amd64"}
 	if runtime.GOOS != host.goos || runtime.GOARCH != host.goarch {
 		return ver, nil, fmt.Errorf("recording must run on linux/amd64, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
+	if r.sets["base"] {
+		if err := r.recordBase(tmp, host, newest, add); err != nil {
+			return ver, nil, err
+		}
+	}
+	if r.sets["trace"] {
+		if err := r.recordTraces(ver, tmp, host, add); err != nil {
+			return ver, nil, err
+		}
+	}
+
+	// Replace the sets' files: the whole version directory when every set
+	// was recorded, else the files the manifest lists for the recorded sets.
+	final := filepath.Join(r.outDir, ver)
+	if len(r.sets) == len(setPrograms) {
+		if err := os.RemoveAll(final); err != nil {
+			return ver, nil, err
+		}
+	} else {
+		for _, e := range man.Fixtures {
+			if e.GoVersion == ver && inSets(r.sets, e.Program) {
+				if err := os.Remove(filepath.Join(r.outDir, filepath.FromSlash(e.Path))); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return ver, nil, err
+				}
+			}
+		}
+	}
+	if err := os.MkdirAll(r.outDir, 0o755); err != nil {
+		return ver, nil, err
+	}
+	if len(entries) == 0 {
+		return ver, entries, nil
+	}
+	if err := copyTree(stage, final); err != nil {
+		return ver, nil, err
+	}
+	return ver, entries, nil
+}
+
+// recordBase records the base set: the basic and profiles programs, run
+// natively, and with the newest toolchain basic cross-compiled.
+func (r *recorder) recordBase(tmp string, host target, newest bool, add addFunc) error {
+	// Native linux/amd64: build, run, store outputs.
 	exe := filepath.Join(tmp, "basic")
 	buildCmd, err := r.build("basic", host, exe)
 	if err != nil {
-		return ver, nil, err
+		return err
 	}
 	runOut := filepath.Join(tmp, "out")
 	run := exec.Command(exe, "-out", runOut)
 	if out, err := run.CombinedOutput(); err != nil {
-		return ver, nil, fmt.Errorf("running basic: %v: %s", err, lastLines(out, 3))
+		return fmt.Errorf("running basic: %v: %s", err, lastLines(out, 3))
 	}
 	runCmd := "basic -out DIR"
 	dir := "linux-amd64/"
@@ -332,49 +417,49 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 	for _, o := range outputs {
 		data, err := os.ReadFile(filepath.Join(runOut, o.file))
 		if err != nil {
-			return ver, nil, err
+			return err
 		}
 		if err := add(dir+o.rel, data, o.storage, o.format, host, "basic", o.kind, runCmd); err != nil {
-			return ver, nil, err
+			return err
 		}
 	}
 	data, err := os.ReadFile(exe)
 	if err != nil {
-		return ver, nil, err
+		return err
 	}
 	if err := add(dir+"basic.gz", data, "gzip", "elf", host, "basic", "", buildCmd); err != nil {
-		return ver, nil, err
+		return err
 	}
 
 	// The profiles program: every profile kind, as proto and as text, and
 	// goroutine dumps, including the output of crashes.
 	profExe := filepath.Join(tmp, "profiles")
 	if _, err := r.build("profiles", host, profExe); err != nil {
-		return ver, nil, err
+		return err
 	}
 	profOut := filepath.Join(tmp, "profiles-out")
 	run = exec.Command(profExe, "-out", profOut)
 	if out, err := run.CombinedOutput(); err != nil {
-		return ver, nil, fmt.Errorf("running profiles: %v: %s", err, lastLines(out, 3))
+		return fmt.Errorf("running profiles: %v: %s", err, lastLines(out, 3))
 	}
 	for _, o := range profileOutputs {
 		data, err := os.ReadFile(filepath.Join(profOut, o.file))
 		if err != nil {
-			return ver, nil, err
+			return err
 		}
 		if err := addText(add, dir+o.file, data, o.format, host, o.kind, "profiles -out DIR"); err != nil {
-			return ver, nil, err
+			return err
 		}
 	}
 	for _, level := range []string{"all", "system"} {
 		data, err := runCrash(profExe, level)
 		if err != nil {
-			return ver, nil, err
+			return err
 		}
 		name := "profiles-crash-" + level + ".txt"
 		cmdline := "GOTRACEBACK=" + level + " profiles -crash 2>" + name + " (exit status 2)"
 		if err := addText(add, dir+name, data, "goroutine-dump", host, "crash-"+level, cmdline); err != nil {
-			return ver, nil, err
+			return err
 		}
 	}
 
@@ -387,30 +472,19 @@ func (r *recorder) record(newest bool) (string, []entry, error) {
 			exe := filepath.Join(tmp, t.goos+"-"+t.goarch, name)
 			cmdline, err := r.build("basic", t, exe)
 			if err != nil {
-				return ver, nil, err
+				return err
 			}
 			data, err := os.ReadFile(exe)
 			if err != nil {
-				return ver, nil, err
+				return err
 			}
 			if err := add(t.goos+"-"+t.goarch+"/"+name+".gz", data, "gzip", format, t, "basic", "", cmdline); err != nil {
-				return ver, nil, err
+				return err
 			}
 		}
 	}
 
-	// Replace the version's directory as a whole.
-	final := filepath.Join(r.outDir, ver)
-	if err := os.RemoveAll(final); err != nil {
-		return ver, nil, err
-	}
-	if err := os.MkdirAll(r.outDir, 0o755); err != nil {
-		return ver, nil, err
-	}
-	if err := copyTree(stage, final); err != nil {
-		return ver, nil, err
-	}
-	return ver, entries, nil
+	return nil
 }
 
 // maxFixtureSize is the stored size a file of the profiles program should
@@ -563,4 +637,29 @@ func lastLines(b []byte, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, " | ")
+}
+
+// moduleDir returns the absolute path of a Go module directory, checking that
+// it has a go.mod.
+func moduleDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(abs, "go.mod")); err != nil {
+		return "", err
+	}
+	return abs, nil
+}
+
+// inSets reports whether program belongs to one of the sets.
+func inSets(sets map[string]bool, program string) bool {
+	for s := range sets {
+		for _, p := range setPrograms[s] {
+			if p == program {
+				return true
+			}
+		}
+	}
+	return false
 }

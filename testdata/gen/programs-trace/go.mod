@@ -1,0 +1,3 @@
+module godiag.dev/testdata/gen/programs-trace
+
+go 1.22
