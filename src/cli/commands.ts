@@ -16,6 +16,7 @@ import { readAll } from '../internal/input.js';
 import { decompressSync, detectCompression } from '../internal/compression.js';
 import { topTable } from '../pprof/report/top.js';
 import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
+import { traceCommands, traceHelp } from './trace-commands.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
 import { checkFlags, parseArgs, UsageError } from './args.js';
@@ -147,7 +148,7 @@ export const commands: Record<string, Command> = {
 
 /** Per-format command groups; each format's reader registers its commands here. */
 export const formatGroups: Record<string, FormatGroup> = {
-  trace: { help: 'godiag trace: execution traces; the trace reader is not available yet', commands: {} },
+  trace: { help: traceHelp, commands: traceCommands },
   pprof: {
     help: [
       'godiag pprof dump FILE     print the profile as canonical JSON (as the Go oracle prints google/pprof\'s parse)',

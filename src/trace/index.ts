@@ -9,4 +9,4 @@ export type { Source, InputOptions } from '../internal/input.js';
 export * from './spec/index.js';
 export * from './wire/index.js';
 export * from './text/index.js';
-export { footprintText, formatFootprint, traceStats, traceStatsSync, type EventTypeStats, type StackTableStats, type StringTableStats, type TraceStats } from './stats.js';
+export { footprintText, formatFootprint, formatTraceStats, traceStats, traceStatsSync, type EventTypeStats, type StackTableStats, type StringTableStats, type TraceStats } from './stats.js';

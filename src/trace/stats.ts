@@ -152,16 +152,30 @@ export function formatFootprint(stats: TraceStats): string {
   goSortFunc(rows, (a, b) => (b.bytes < a.bytes ? -1 : b.bytes > a.bytes ? 1 : 0));
   const known = goSpecCount(stats.version);
   const specs = specsFor(stats.version).byType;
-  const table: string[][] = [
-    ['Event', 'Bytes', '%', 'Count', '%'],
-    ['-', '-', '-', '-', '-'],
-  ];
-  for (const r of rows) {
-    // Go names a row by its spec table: unnamed entries inside it print as empty names.
-    const name = r.type < known ? (specs[r.type]?.name ?? '') : `<unknown (${r.type})>`;
-    table.push([name, String(r.bytes), percent(r.bytes, stats.totalBytes), String(r.count), percent(r.count, stats.events)]);
-  }
-  return alignColumns(table, 3, 2);
+  // Go names a row by its spec table: unnamed entries inside it print as empty names.
+  const nameOf = (t: number) => (t < known ? (specs[t]?.name ?? '') : `<unknown (${t})>`);
+  return alignColumns([...TABLE_HEAD, ...rows.map((r) => tableRow(nameOf(r.type), r, stats))], 3, 2);
+}
+
+const TABLE_HEAD = [
+  ['Event', 'Bytes', '%', 'Count', '%'],
+  ['-', '-', '-', '-', '-'],
+];
+
+function tableRow(name: string, r: { bytes: number; count: number }, stats: TraceStats): string[] {
+  return [name, String(r.bytes), percent(r.bytes, stats.totalBytes), String(r.count), percent(r.count, stats.events)];
+}
+
+/**
+ * A readable summary of the stats: the trace's size and event count, its string and stack tables, then the
+ * footprint table restricted to the event types that occur.
+ */
+export function formatTraceStats(stats: TraceStats): string {
+  const head =
+    `trace format go ${stats.version}: ${stats.totalBytes} bytes, ${stats.events} events\n` +
+    `string table: ${stats.strings.count} strings, ${stats.strings.bytes} bytes of text\n` +
+    `stack table: ${stats.stacks.count} stacks, ${stats.stacks.frames} frames\n\n`;
+  return head + alignColumns([...TABLE_HEAD, ...stats.byType.map((r) => tableRow(r.name, r, stats))], 3, 2);
 }
 
 /** `value / total * 100` as Go's `%.2f%%` prints it (NaN when the total is 0). */

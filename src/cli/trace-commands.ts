@@ -1,0 +1,104 @@
+/**
+ * CLI commands of execution traces (`godiag trace raw|stats|encode`), registered in the trace format group of
+ * src/cli/commands.ts.
+ * @module
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { canonicalJson } from '../internal/canonical-json.js';
+import { maybeDecompress } from '../internal/compression.js';
+import { chunks, readAll, type InputOptions, type Source } from '../internal/input.js';
+import { formatFootprint, formatTraceStats, traceStats } from '../trace/stats.js';
+import { parseTextTrace } from '../trace/text/parse.js';
+import { parseTraceTest } from '../trace/text/trace-test.js';
+import { wireDumpChunks } from '../trace/text/wire-dump.js';
+import { encodeRawEvents } from '../trace/wire/raw.js';
+import { checkFlags, parseArgs, UsageError, type Args } from './args.js';
+import { openInput, type Command, type Io } from './command.js';
+
+/** Parses arguments after turning `-o X` into `--output X`. */
+function parse(argv: readonly string[], valued: readonly string[], allowed: readonly string[]): Args {
+  const args = parseArgs(
+    argv.map((a) => (a === '-o' ? '--output' : a)),
+    valued,
+  );
+  checkFlags(args, allowed);
+  return args;
+}
+
+/**
+ * Opens a FILE argument as a trace source, with progress; a gzip or zlib storage layer (as on the stored
+ * fixtures) is removed while streaming. `use` runs while the input is open.
+ */
+async function withTrace<T>(path: string, io: Io, use: (source: Source, options: InputOptions) => Promise<T>): Promise<T> {
+  const { source, progress } = await openInput(path, io);
+  try {
+    const { chunks: plain } = await maybeDecompress(chunks(source, { onProgress: progress.onProgress }));
+    return await use(plain, {});
+  } finally {
+    progress.done();
+  }
+}
+
+/** Writes to stdout, waiting when the stream asks the writer to slow down (long dumps of big traces). */
+async function write(io: Io, text: string): Promise<void> {
+  const out = io.stdout;
+  if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+}
+
+const rawCommand: Command = {
+  summary: 'print the raw events of a trace as `go tool trace -d=wire` does',
+  async run(argv, io) {
+    const args = parse(argv, [], ['text']);
+    if (args.positional.length !== 1) throw new UsageError('usage: godiag trace raw FILE [--text]');
+    const form = args.flags.has('text') ? 'text' : 'wire';
+    await withTrace(args.positional[0]!, io, async (source, options) => {
+      for await (const piece of wireDumpChunks(source, { ...options, form })) await write(io, piece);
+    });
+  },
+};
+
+const statsCommand: Command = {
+  summary: 'events, bytes and share per event type, string and stack tables',
+  async run(argv, io) {
+    const args = parse(argv, [], ['json', 'footprint']);
+    if (args.positional.length !== 1 || (args.flags.has('json') && args.flags.has('footprint'))) {
+      throw new UsageError('usage: godiag trace stats FILE [--json | --footprint]');
+    }
+    const stats = await withTrace(args.positional[0]!, io, traceStats);
+    if (args.flags.has('json')) await write(io, canonicalJson(stats) + '\n');
+    else if (args.flags.has('footprint')) await write(io, formatFootprint(stats));
+    else await write(io, formatTraceStats(stats));
+  },
+};
+
+const encodeCommand: Command = {
+  summary: 'write a text trace (or a Go trace test file) as a binary trace',
+  async run(argv, io) {
+    const args = parse(argv, ['output'], ['output']);
+    const out = args.flags.get('output');
+    if (args.positional.length !== 1 || typeof out !== 'string') throw new UsageError('usage: godiag trace encode TEXTFILE -o OUT');
+    const text = await withTrace(args.positional[0]!, io, (source, options) => readAll(source, options));
+    // A Go trace test file is a txtar archive, which starts with its first part's marker line.
+    const isTest = text[0] === 0x2d && text[1] === 0x2d && text[2] === 0x20;
+    const trace = isTest ? parseTraceTest(text).trace : parseTextTrace(text);
+    await writeFile(out, encodeRawEvents(trace.version, trace.events));
+  },
+};
+
+/** Usage lines of the trace commands. */
+export const traceHelp = [
+  'godiag trace raw FILE [--text]        print every raw event, exactly as `go tool trace -d=wire` prints them;',
+  '                                      --text: Go\'s text trace format (a "Trace Go1.NN" header line, and a data',
+  '                                      line for every string even when empty), which `trace encode` reads back',
+  'godiag trace stats FILE               events, bytes and share per event type; string and stack tables',
+  '        [--json | --footprint]        --json: canonical JSON; --footprint: exactly `go tool trace -d=footprint`',
+  'godiag trace encode TEXTFILE -o OUT   write a text trace (or a Go .test file) as a binary trace',
+].join('\n');
+
+/** The trace commands by name. */
+export const traceCommands: Record<string, Command> = {
+  raw: rawCommand,
+  stats: statsCommand,
+  encode: encodeCommand,
+};
