@@ -18,6 +18,7 @@ import { parseProfile, parseProfileBytes } from '../src/pprof/parse.js';
 import { encodeProfile, encodeUncompressed } from '../src/pprof/encode.js';
 import { decodeProfile } from '../src/pprof/decode.js';
 import { ProtoReader } from '../src/internal/protowire.js';
+import { nativeGzip } from '../src/node/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'godiag-bench-pprof-'));
 const haveGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
@@ -39,17 +40,19 @@ interface Row {
   what: string;
   impl: string;
   seconds: number;
+  /** Output size, for encoders. */
+  bytes?: number;
 }
 const rows: Row[] = [];
 function time(what: string, impl: string, fn: () => unknown): void {
-  fn();
+  const out = fn();
   let best = Infinity;
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
     fn();
     best = Math.min(best, (performance.now() - t) / 1000);
   }
-  rows.push({ what, impl, seconds: best });
+  rows.push({ what, impl, seconds: best, ...(out instanceof Uint8Array ? { bytes: out.length } : {}) });
 }
 
 async function timeAsync(what: string, impl: string, fn: () => Promise<unknown>): Promise<void> {
@@ -169,7 +172,9 @@ function walkProtobufjs(bytes: Uint8Array): number {
   time('decode (ParseData, gunzip included)', 'godiag parseProfileBytes (fflate)', () => parseProfileBytes(gz));
   await timeAsync('decode (ParseData, gunzip included)', 'godiag parseProfile (native gunzip)', () => parseProfile(gz));
   time('encode', 'godiag encodeUncompressed', () => encodeUncompressed(ours));
-  time('encode + gzip', 'godiag encodeProfile (fflate)', () => encodeProfile(ours));
+  time('encode + gzip', 'godiag encodeProfile (fflate, level 6)', () => encodeProfile(ours));
+  time('encode + gzip', 'godiag encodeProfile + nativeGzip (zlib, level 6)', () => encodeProfile(ours, { compress: nativeGzip() }));
+  time('encode + gzip', 'godiag encodeProfile + nativeGzip (zlib, level 1)', () => encodeProfile(ours, { compress: nativeGzip({ level: 1 }) }));
 }
 {
   const theirs = PprofFormatProfile.decode(raw);
@@ -184,11 +189,27 @@ if (haveGo) {
   const goBench = join(dir, 'bench-pprof');
   execFileSync('go', ['build', '-o', goBench, './testdata/gen/cmd/bench-pprof'], { stdio: 'inherit' });
   const r = JSON.parse(execFileSync(goBench, [file], { encoding: 'utf8' })) as Record<string, number>;
-  const names: Record<string, string> = { parse: 'decode (ParseData, gunzip included)', write: 'encode + gzip (Write)', writeUncompressed: 'encode (WriteUncompressed)' };
+  const names: Record<string, string> = {
+    parse: 'decode (ParseData, gunzip included)',
+    parseUncompressed: 'decode',
+    write: 'encode + gzip',
+    writeUncompressed: 'encode',
+  };
+  const impls: Record<string, string> = {
+    parse: 'Go google/pprof ParseData',
+    parseUncompressed: 'Go google/pprof ParseData (uncompressed input)',
+    write: 'Go google/pprof Write',
+    writeUncompressed: 'Go google/pprof WriteUncompressed',
+  };
   for (const [k, v] of Object.entries(r)) {
-    if (k.endsWith('Seconds')) rows.push({ what: names[k.replace('Seconds', '')] ?? k, impl: 'Go google/pprof', seconds: v });
+    if (!k.endsWith('Seconds')) continue;
+    const name = k.replace('Seconds', '');
+    rows.push({ what: names[name] ?? k, impl: impls[name] ?? name, seconds: v, ...(name === 'write' ? { bytes: r.writtenBytes! } : {}) });
   }
 }
+// Group rows by operation so each comparison reads as one block.
+const order = ['decode', 'decode (ParseData, gunzip included)', 'encode', 'encode + gzip', 'wire walk'];
+rows.sort((a, b) => order.indexOf(a.what) - order.indexOf(b.what));
 
 // Memory in a clean process of its own (bench/pprof-memory.ts).
 const mem = JSON.parse(
@@ -202,9 +223,12 @@ const peakOverBaseline = maxRss([file]) - maxRss([]);
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}`);
 const summary = parseProfileBytes(raw);
 console.log(`profile: ${file}: ${(gz.length / 1e6).toFixed(1)} MB gzip, ${(raw.length / 1e6).toFixed(1)} MB uncompressed, ${summary.sample.length} samples, ${summary.location.length} locations, ${summary.function.length} functions`);
-console.log('| operation | implementation | best of 5 | MB/s (uncompressed) |');
-console.log('| --- | --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.what} | ${r.impl} | ${(r.seconds * 1000).toFixed(1)} ms | ${(raw.length / r.seconds / 1e6).toFixed(0)} |`);
+console.log('| operation | implementation | best of 5 | MB/s (uncompressed) | output |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const r of rows) {
+  const out = r.bytes === undefined ? '' : `${(r.bytes / 1e6).toFixed(2)} MB`;
+  console.log(`| ${r.what} | ${r.impl} | ${(r.seconds * 1000).toFixed(1)} ms | ${(raw.length / r.seconds / 1e6).toFixed(0)} | ${out} |`);
+}
 console.log(
   `memory (decode alone): retained ${(mem.retainedBytes / 1e6).toFixed(1)} MB (${(mem.retainedBytes / raw.length).toFixed(2)}× the uncompressed size), ` +
     `RSS over baseline right after decoding ${(mem.peakRssOverBaseline / 1e6).toFixed(1)} MB (${(mem.peakRssOverBaseline / raw.length).toFixed(2)}×)`,

@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dumpProfile } from '../pprof/dump.js';
 import { encodeProfile } from '../pprof/encode.js';
+import { nativeGzip } from '../node/index.js';
 import { parseProfile } from '../pprof/parse.js';
 import type { Profile } from '../pprof/profile.js';
 import { diffProfiles, foldedStacks, mergeProfiles } from '../pprof/ops/index.js';
@@ -46,7 +47,7 @@ function sampleIndexFlag(args: Args): number | string | undefined {
 /** Writes a profile (gzip profile.proto, as Go writes it) to `path`, or its canonical JSON to stdout. */
 async function output(p: Profile, path: string | undefined, io: Io): Promise<void> {
   if (path === undefined) io.stdout.write(dumpProfile(p) + '\n');
-  else await writeFile(path, encodeProfile(p));
+  else await writeFile(path, encodeProfile(p, { compress: nativeGzip() }));
 }
 
 const mergeCommand: Command = {

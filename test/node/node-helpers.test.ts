@@ -3,7 +3,11 @@ import { fc, test } from '@fast-check/vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileSource, openFile } from '../../src/node/index.js';
+import { fileSource, nativeGzip, openFile } from '../../src/node/index.js';
+import { encodeProfile, encodeUncompressed } from '../../src/pprof/encode.js';
+import { parseProfile } from '../../src/pprof/parse.js';
+import { dumpProfile } from '../../src/pprof/dump.js';
+import { arbitraryProfile } from '../support/profiles.js';
 import { readAll } from '../../src/internal/input.js';
 import { ErrorCode } from '../../src/internal/errors.js';
 
@@ -46,4 +50,17 @@ describe('godiag/node', () => {
       }
     },
   );
+});
+
+describe('nativeGzip', () => {
+  test.prop([arbitraryProfile, fc.integer({ min: 1, max: 9 })], { numRuns: 30 })('compresses profiles that parse back equal', async (p, level) => {
+    const gz = encodeProfile(p, { compress: nativeGzip({ level }) });
+    expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
+    expect(dumpProfile(await parseProfile(gz))).toBe(dumpProfile(await parseProfile(encodeUncompressed(p))));
+  });
+
+  it('rejects levels outside 1..9', () => {
+    expect(() => nativeGzip({ level: 0 })).toThrow(RangeError);
+    expect(() => nativeGzip({ level: 10 })).toThrow(RangeError);
+  });
 });

@@ -7,7 +7,8 @@
 //
 // It prints one JSON object:
 //
-//	{"parseSeconds":S,"writeSeconds":S,"writeUncompressedSeconds":S,"bytes":N,"uncompressedBytes":N}
+//	{"parseSeconds":S,"writeSeconds":S,"writeUncompressedSeconds":S,"parseUncompressedSeconds":S,
+//	 "writtenBytes":N,"bytes":N,"uncompressedBytes":N}
 //
 // where bytes is the file's size and uncompressedBytes the size of the
 // profile.proto it holds (after removing the gzip layer, if any).
@@ -33,6 +34,8 @@ type result struct {
 	ParseSeconds             float64 `json:"parseSeconds"`
 	WriteSeconds             float64 `json:"writeSeconds"`
 	WriteUncompressedSeconds float64 `json:"writeUncompressedSeconds"`
+	ParseUncompressedSeconds float64 `json:"parseUncompressedSeconds"`
+	WrittenBytes             int     `json:"writtenBytes"`
 	Bytes                    int     `json:"bytes"`
 	UncompressedBytes        int     `json:"uncompressedBytes"`
 }
@@ -95,9 +98,17 @@ func run(name string) error {
 	}); err != nil {
 		return err
 	}
+	r.WrittenBytes = buf.Len()
 	if r.WriteUncompressedSeconds, err = best(func() error {
 		buf.Reset()
 		return p.WriteUncompressed(&buf)
+	}); err != nil {
+		return err
+	}
+	raw := append([]byte(nil), buf.Bytes()...)
+	if r.ParseUncompressedSeconds, err = best(func() (err error) {
+		_, err = profile.ParseData(raw)
+		return err
 	}); err != nil {
 		return err
 	}
