@@ -1,0 +1,86 @@
+// Go's own trace test corpus (../shared/corpus/trace): the 22 text traces of internal/trace/testdata/tests must
+// survive text → binary → text exactly, and the 17 fuzz inputs of internal/trace/testdata/fuzz must end in
+// success or a GodiagError, never another exception or a hang.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GodiagError } from '../../src/internal/errors.js';
+import { formatTextTrace, formatTraceTest, goUnquote, parseTraceTest, parseTxtar } from '../../src/trace/text/index.js';
+import { footprintText } from '../../src/trace/stats.js';
+import { encodeRawEvents, iterateRawEventsSync, readRawEvents, readRawEventsSync } from '../../src/trace/wire/index.js';
+import { wireDumpText } from '../../src/trace/text/wire-dump.js';
+import { CORPUS } from '../support/fixtures.js';
+
+const TESTS = join(CORPUS, 'trace', 'go-tests');
+const FUZZ = join(CORPUS, 'trace', 'go-fuzz');
+const present = existsSync(TESTS) && existsSync(FUZZ);
+const list = (dir: string) => (present ? readdirSync(dir).sort() : []);
+
+/** Decodes Go's fuzz corpus file format: `go test fuzz v1` and one `[]byte("…")` line. */
+function fuzzInput(file: Uint8Array): Uint8Array {
+  const text = new TextDecoder().decode(file);
+  const lines = text.split('\n').filter((l) => l !== '');
+  if (lines[0] !== 'go test fuzz v1' || lines.length !== 2) throw new Error('not a go test fuzz v1 file with one value');
+  const value = lines[1]!;
+  if (!value.startsWith('[]byte(') || !value.endsWith(')')) throw new Error('the fuzz value is not a []byte literal');
+  const lit = goUnquote(new TextEncoder().encode(value.slice('[]byte('.length, -1)));
+  if (lit === undefined) throw new Error('the []byte literal is not a valid Go string literal');
+  return lit;
+}
+
+/** Runs `f`; a GodiagError is an accepted outcome, any other exception fails the test. */
+async function endsWell(f: () => unknown): Promise<'ok' | 'error'> {
+  try {
+    await f();
+    return 'ok';
+  } catch (e) {
+    if (e instanceof GodiagError) return 'error';
+    throw e;
+  }
+}
+
+describe.skipIf(!present)('Go trace test corpus', () => {
+  it('has the 22 test traces and the 17 fuzz inputs', () => {
+    expect(list(TESTS).filter((f) => f.endsWith('.test'))).toHaveLength(22);
+    expect(list(FUZZ)).toHaveLength(17);
+  });
+
+  for (const name of list(TESTS)) {
+    it(`${name}: text → binary → text is exact, and so is the whole test file`, () => {
+      const bytes = new Uint8Array(readFileSync(join(TESTS, name)));
+      const test = parseTraceTest(bytes);
+      const binary = encodeRawEvents(test.trace.version, test.trace.events);
+      const back = readRawEventsSync(binary);
+      const tracePart = new TextDecoder().decode(parseTxtar(bytes).files[1]!.data);
+      expect(formatTextTrace(back)).toBe(tracePart);
+      expect(wireDumpText(binary, { form: 'text' })).toBe(tracePart);
+      expect(new TextDecoder().decode(formatTraceTest({ expect: test.expect, trace: back }))).toBe(new TextDecoder().decode(bytes));
+      // The footprint reads the same bytes; every event is counted.
+      expect(footprintText(binary).split('\n')).toHaveLength(259);
+    });
+  }
+
+  for (const name of list(FUZZ)) {
+    it(`${name}: ends in success or a GodiagError through every reader`, { timeout: 10_000 }, async () => {
+      const input = fuzzInput(new Uint8Array(readFileSync(join(FUZZ, name))));
+      const before = process.memoryUsage().heapUsed;
+      const outcomes = [
+        await endsWell(() => readRawEventsSync(input)),
+        await endsWell(() => [...iterateRawEventsSync(input).events]),
+        await endsWell(async () => {
+          const s = await readRawEvents([input.subarray(0, 7), input.subarray(7)]);
+          for await (const _ of s.events);
+        }),
+        await endsWell(() => wireDumpText(input)),
+        await endsWell(() => footprintText(input)),
+      ];
+      // The readers agree on the outcome, whichever it is.
+      expect(new Set(outcomes).size).toBe(1);
+      expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 << 20);
+    });
+  }
+});
+
+// The shared corpus exists on development machines and in CI, not in a user's clone.
+if (!present) it.skip('Go trace test corpus: ../shared/corpus/trace is absent in this clone', () => {});

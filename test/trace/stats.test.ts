@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { GodiagError } from '../../src/internal/errors.js';
+import { EventType, WIRE_VERSIONS, specsFor, type WireVersion } from '../../src/trace/spec/index.js';
+import { encodeRawEvents, readRawEventsSync, type RawEvent } from '../../src/trace/wire/index.js';
+import { footprintText, formatFootprint, formatTraceStats, traceStats, traceStatsSync } from '../../src/trace/stats.js';
+import { goSortFunc } from '../../src/trace/text/go-sort.js';
+import { fixtureBytes, loadManifest } from '../support/fixtures.js';
+import { cut, cutPoints, makeSource, SOURCE_KINDS } from '../support/split.js';
+
+const wireFixtures = loadManifest().fixtures.filter((f) => f.format === 'trace' && !/go1\.(19|20|21)\./.test(f.goVersion));
+
+/** Random events of any type the version defines (frames and data as the spec says). */
+function eventsOf(version: WireVersion): fc.Arbitrary<RawEvent[]> {
+  const ev = fc.constantFrom(...specsFor(version).all).chain((spec) =>
+    fc
+      .record({
+        args: fc.array(fc.oneof(fc.nat({ max: 300 }), fc.bigInt({ min: 2n ** 53n, max: 2n ** 64n - 1n })), {
+          minLength: spec.args.length,
+          maxLength: spec.args.length,
+        }),
+        frames: fc.array(fc.array(fc.nat({ max: 1 << 20 }), { minLength: 4, maxLength: 4 }), { maxLength: spec.isStack ? 3 : 0 }),
+        data: fc.uint8Array({ maxLength: 200 }),
+      })
+      .map(({ args, frames, data }): RawEvent => {
+        if (spec.isStack) args = [args[0]!, frames.length, ...frames.flat()];
+        return spec.hasData ? { type: spec.type, args, data, offset: 0 } : { type: spec.type, args, offset: 0 };
+      }),
+  );
+  return fc.array(ev, { maxLength: 40 });
+}
+
+const traceArb = fc.constantFrom(...WIRE_VERSIONS).chain((v) => eventsOf(v).map((events) => ({ version: v, events })));
+
+describe('trace stats', () => {
+  test.prop([traceArb])('counts every event once, by type, and the table sizes, for random event streams', ({ version, events }) => {
+    const bytes = encodeRawEvents(version, events);
+    const s = traceStatsSync(bytes);
+    expect(s.version).toBe(version);
+    expect(s.totalBytes).toBe(bytes.length);
+    expect(s.events).toBe(events.length);
+    expect(s.byType.reduce((n, t) => n + t.count, 0)).toBe(events.length);
+    // Written with shortest varints, every byte after the header belongs to some event type's share.
+    expect(s.byType.reduce((n, t) => n + t.bytes, 0)).toBe(bytes.length - 16);
+    for (let i = 1; i < s.byType.length; i++) expect(s.byType[i - 1]!.bytes).toBeGreaterThanOrEqual(s.byType[i]!.bytes);
+    const strings = events.filter((e) => e.type === EventType.String);
+    const stacks = events.filter((e) => e.type === EventType.Stack);
+    expect(s.strings).toEqual({ count: strings.length, bytes: strings.reduce((n, e) => n + e.data!.length, 0) });
+    expect(s.stacks).toEqual({ count: stacks.length, frames: stacks.reduce((n, e) => n + Number(e.args[1]), 0) });
+    const table = formatFootprint(s).split('\n');
+    expect(table).toHaveLength(2 + 256 + 1);
+    expect(formatTraceStats(s).split('\n').filter((l) => /^\S+\s+\d+\s+[\d.]+%/.test(l))).toHaveLength(s.byType.filter((t) => t.name !== '').length);
+  });
+
+  for (const f of wireFixtures) {
+    it(`${f.path}: bytes per type add up to the trace's length less the header and the runtime's varint padding`, () => {
+      const bytes = fixtureBytes(f);
+      const s = traceStatsSync(bytes);
+      expect(s.totalBytes).toBe(bytes.length);
+      const shares = s.byType.reduce((n, t) => n + t.bytes, 0);
+      const padding = readRawEventsSync(bytes).events.reduce((n, e) => {
+        if (e.varintWidths === undefined) return n;
+        const enc = encodeRawEvents(s.version, [{ ...e, varintWidths: undefined }]).length - 16;
+        const raw = encodeRawEvents(s.version, [e]).length - 16;
+        return n + raw - enc;
+      }, 0);
+      expect(shares + padding).toBe(bytes.length - 16);
+      expect(footprintText(bytes).split('\n')).toHaveLength(259);
+    });
+  }
+
+  const sample = fixtureBytes(wireFixtures[0]!);
+  const expected = traceStatsSync(sample);
+  test.prop([fc.constantFrom(...SOURCE_KINDS), cutPoints(sample.length)], { numRuns: 8 })(
+    'streaming gives the same stats for any chunking and source kind',
+    async (kind, points) => {
+      expect(await traceStats(makeSource(kind, cut(sample, points)))).toEqual(expected);
+    },
+  );
+
+  test.prop([fc.nat({ max: sample.length - 1 })], { numRuns: 20 })(
+    'a truncated trace is a GodiagError, unless it ends between events (the raw layer does not check batches)',
+    async (n) => {
+      try {
+        const s = await traceStats(sample.subarray(0, n));
+        expect(s.totalBytes).toBe(Math.max(n, 16));
+      } catch (e) {
+        expect(e).toBeInstanceOf(GodiagError);
+      }
+    },
+  );
+});
+
+describe('Go-order sort', () => {
+  test.prop([fc.array(fc.record({ key: fc.integer({ min: 0, max: 5 }), id: fc.nat() }), { maxLength: 400 })])(
+    'sorts and keeps every element (Go\'s tie order itself is proven by the -d=footprint goldens)',
+    (items) => {
+      const data = items.slice();
+      goSortFunc(data, (a, b) => a.key - b.key);
+      for (let i = 1; i < data.length; i++) expect(data[i - 1]!.key).toBeLessThanOrEqual(data[i]!.key);
+      expect([...data].sort((a, b) => a.key - b.key || a.id - b.id)).toEqual([...items].sort((a, b) => a.key - b.key || a.id - b.id));
+    },
+  );
+
+  test.prop([fc.array(fc.integer(), { minLength: 0, maxLength: 3000 })])('agrees with a stable sort on distinct keys', (xs) => {
+    const distinct = [...new Set(xs)];
+    const data = distinct.slice();
+    goSortFunc(data, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(data).toEqual(distinct.slice().sort((a, b) => a - b));
+  });
+});
