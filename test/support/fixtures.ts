@@ -12,6 +12,7 @@ import { dumpProfile } from '../../src/pprof/dump.js';
 import { parseProfileBytes } from '../../src/pprof/parse.js';
 import { profileToString } from '../../src/pprof/string.js';
 import { pprofOpsGoldenCommands } from './pprof-ops-goldens.js';
+import { traceGoldenCommands } from './trace-goldens.js';
 import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { GodiagError } from '../../src/internal/errors.js';
@@ -124,6 +125,8 @@ goldenCommands.push({
 });
 
 goldenCommands.push(...pprofOpsGoldenCommands.map((c) => ({ ...c, compressGoldens: true })));
+
+goldenCommands.push(...traceGoldenCommands);
 
 /** Path of the golden file of a command on a fixture (`.json.gz` for commands whose goldens are large). */
 export function goldenPath(f: Fixture, command: GoldenCommand): string {
