@@ -6,7 +6,7 @@
 //	tracework -workload mixed -o FILE      the whole workload with CPU profiling on
 //	tracework -workload allocfree -o FILE  a short run; run with GODEBUG=traceallocfree=1 (Go 1.23+)
 //	tracework -workload flight -o FILE     a flight-recorder snapshot (Go 1.25+)
-//	tracework -workload mixed -d 90s -o FILE   a long trace for benchmarks
+//	tracework -workload bench -d 10s -o FILE   a long, dense trace for benchmarks
 //
 // The workload (work.go) runs rounds of goroutine churn, channels, mutexes,
 // select, timers, syscalls, loopback TCP, garbage with forced GCs, CPU burn
@@ -33,11 +33,11 @@ import (
 
 func main() {
 	out := flag.String("o", "", "output trace file")
-	workload := flag.String("workload", "mixed", "mixed, allocfree or flight")
+	workload := flag.String("workload", "mixed", "mixed, allocfree, flight or bench")
 	dur := flag.Duration("d", 0, "how long to run the workload (0: the workload's default)")
 	flag.Parse()
 	if *out == "" || flag.NArg() != 0 {
-		log.Fatal("usage: tracework -workload mixed|allocfree|flight [-d DURATION] -o FILE")
+		log.Fatal("usage: tracework -workload mixed|allocfree|flight|bench [-d DURATION] -o FILE")
 	}
 	f, err := os.Create(*out)
 	if err != nil {
@@ -52,6 +52,8 @@ func main() {
 		err = traced(w, false, orDefault(*dur, 40*time.Millisecond))
 	case "flight":
 		err = flight(w, orDefault(*dur, 800*time.Millisecond))
+	case "bench":
+		err = benchTrace(w, orDefault(*dur, 10*time.Second))
 	default:
 		err = fmt.Errorf("unknown workload %q", *workload)
 	}
