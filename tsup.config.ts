@@ -24,7 +24,7 @@ export default defineConfig([
     // Keep `node:` specifiers in godiag/node so bundlers and Deno see they are built-ins.
     removeNodeProtocol: false,
     tsconfig: 'tsconfig.build.json',
-    external: ['node:fs', 'node:fs/promises', 'node:path', 'node:url'],
+    external: ['node:fs', 'node:fs/promises', 'node:path', 'node:url', 'node:zlib'],
   },
   {
     entry: { 'cli/main': 'src/cli/main.ts' },
