@@ -10,4 +10,4 @@ export { parseTextTrace, type ParseTextOptions } from './parse.js';
 export { wireDumpChunks, wireDumpText, type DumpForm, type WireDumpOptions, type WireDumpStreamOptions } from './wire-dump.js';
 export { formatTxtar, parseTxtar, type Txtar, type TxtarFile } from './txtar.js';
 export { goQuote, goUnquote } from './strconv.js';
-export { formatTraceTest, parseTraceTest, type TraceTest, type TraceTestExpectation } from './trace-test.js';
+export { formatTraceTest, parseTraceTest, type TraceTest, type TraceTestExpectation, type TraceTestFailure, type TraceTestSuccess } from './trace-test.js';

@@ -11,12 +11,22 @@ import { parseTextTrace, type ParseTextOptions } from './parse.js';
 import { goQuote, goUnquote } from './strconv.js';
 import { formatTxtar, parseTxtar } from './txtar.js';
 
+/** The expectation that reading the trace succeeds. */
+export interface TraceTestSuccess {
+  /** Discriminant. */
+  kind: 'success';
+}
+
+/** The expectation that reading the trace fails. */
+export interface TraceTestFailure {
+  /** Discriminant. */
+  kind: 'failure';
+  /** A Go regular expression the error message must match. */
+  pattern: string;
+}
+
 /** What reading a test's trace must give. */
-export type TraceTestExpectation =
-  /** Reading must succeed. */
-  | { kind: 'success' }
-  /** Reading must fail with an error whose message matches `pattern` (a Go regular expression). */
-  | { kind: 'failure'; pattern: string };
+export type TraceTestExpectation = TraceTestSuccess | TraceTestFailure;
 
 /** A parsed trace test file. */
 export interface TraceTest {
