@@ -17,7 +17,7 @@ import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { decodeUtf8 } from '../internal/utf8.js';
 import { LabelColumn, SampleTable, stackColumn, type Function, type Label, type Line, type Location, type Mapping, type Profile, type ValueType } from './profile.js';
 import { LITTLE_ENDIAN, ProtoReader, keyOf } from '../internal/protowire.js';
-import { checkValid } from './validate.js';
+import { checkDecoded } from './validate.js';
 
 interface RawValueType {
   type: number;
@@ -181,20 +181,29 @@ class LabelSets {
   readonly pending: number[] = [];
   private readonly byHash = new Map<number, number | number[]>();
 
+  private last = 0;
+
   /** Ends the current sample's list; returns its number (0 for no labels). */
   end(at: number): number {
     const p = this.pending;
     if (p.length === 0) return 0;
+    // Neighbouring samples often have the same labels: try the previous list before hashing.
+    if (this.last !== 0 && this.equals(this.last)) {
+      p.length = 0;
+      return this.last;
+    }
+    this.last = this.find(at);
+    p.length = 0;
+    return this.last;
+  }
+
+  private find(at: number): number {
+    const p = this.pending;
     let h = p.length;
     for (const v of p) h = Math.imul(h ^ v, 0x9e3779b1);
     const seen = this.byHash.get(h);
     if (seen !== undefined) {
-      for (const k of typeof seen === 'number' ? [seen] : seen) {
-        if (this.equals(k)) {
-          p.length = 0;
-          return k;
-        }
-      }
+      for (const k of typeof seen === 'number' ? [seen] : seen) if (this.equals(k)) return k;
     }
     const k = this.firstAt.length;
     for (const v of p) this.data.push(v);
@@ -203,7 +212,6 @@ class LabelSets {
     if (seen === undefined) this.byHash.set(h, k);
     else if (typeof seen === 'number') this.byHash.set(h, [seen, k]);
     else seen.push(k);
-    p.length = 0;
     return k;
   }
 
@@ -383,7 +391,7 @@ export function decodeProfile(bytes: Uint8Array): Profile {
   };
   profile.defaultSampleType = str(defaultSampleType, scalarAt.defaultSampleType, 'default_sample_type');
   profile.docUrl = str(docUrl, scalarAt.docUrl, 'doc_url');
-  checkValid(profile);
+  checkDecoded(profile);
   return profile;
 }
 

@@ -14,18 +14,39 @@ import type { Function, Location, Mapping, Profile } from './profile.js';
  * memory the offset is 0 and the message names the object.
  */
 export function checkValid(p: Profile): void {
-  const fail = (message: string, offset = 0): never => {
-    throw new GodiagError(ErrorCode.Corrupt, { format: 'pprof', offset, message: `malformed profile: ${message}` });
-  };
+  checkSampleTable(p);
+  const nLocations = p.location.length;
+  const stacks = p.sample.stacks;
+  for (let i = 0; i < stacks.length; i++) {
+    if (stacks[i]! >= nLocations) fail(`a sample refers to location index ${stacks[i]}, beyond the ${nLocations} locations`);
+  }
+  checkTables(p);
+}
+
+function fail(message: string, offset = 0): never {
+  throw new GodiagError(ErrorCode.Corrupt, { format: 'pprof', offset, message: `malformed profile: ${message}` });
+}
+
+function checkSampleTable(p: Profile): void {
   const n = p.sampleType.length;
   if (n === 0 && p.sample.length !== 0) fail('missing sample type information: samples exist but no sample types');
   const t = p.sample;
   if (t.valueCount !== n) fail(`samples have ${t.valueCount} values but there are ${n} sample types`);
   if (t.values.length !== t.length * n) fail(`the sample table holds ${t.values.length} values for ${t.length} samples of ${n} types`);
-  const nLocations = p.location.length;
-  for (let i = 0; i < t.stacks.length; i++) {
-    if (t.stacks[i]! >= nLocations) fail(`a sample refers to location index ${t.stacks[i]}, beyond the ${nLocations} locations`);
-  }
+}
+
+/**
+ * {@link checkValid} for a profile the decoder has just built, whose stacks hold only indices it produced
+ * from the location table: everything but the scan over every frame.
+ * @internal
+ */
+export function checkDecoded(p: Profile): void {
+  checkSampleTable(p);
+  checkTables(p);
+}
+
+/** The mapping, function and location rules. */
+function checkTables(p: Profile): void {
   const mappings = new Map<bigint, Mapping>();
   for (const m of p.mapping) {
     if (m.id === 0n) fail('found a mapping with the reserved id 0');
