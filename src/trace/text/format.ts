@@ -7,6 +7,7 @@
 import { FRAME_FIELDS, type EventSpec } from '../spec/events.js';
 import { specsFor, type WireVersion } from '../spec/versions.js';
 import type { RawEvent } from '../wire/raw-event.js';
+import { DumpWriter } from './dump-writer.js';
 import { goQuote } from './strconv.js';
 
 /** When the `data="..."` line of an event with a data trailer is written. */
@@ -70,13 +71,16 @@ export function textHeader(version: WireVersion): string {
  */
 export function formatTextTrace(trace: TextTrace): string {
   const specs = specsFor(trace.version);
-  const lines: string[] = [textHeader(trace.version)];
+  const w = new DumpWriter(trace.version, 'always');
+  w.line(textHeader(trace.version));
   for (const ev of trace.events) {
     const spec = specs.byType[ev.type];
     if (spec === undefined) throw new RangeError(`event type ${ev.type} is not defined in trace version go ${trace.version}`);
-    lines.push(formatWithSpec(spec, ev, 'always'));
+    const want = spec.isStack ? spec.args.length + 4 * Number(ev.args[1] ?? 0) : spec.args.length;
+    if (ev.args.length !== want) throw new RangeError(`${spec.name} event has ${ev.args.length} argument values, its spec needs ${want}`);
+    w.event(ev);
   }
-  return lines.join('\n') + '\n';
+  return w.take();
 }
 
 /** A trace in the text form: its version and its raw events in stream order. */

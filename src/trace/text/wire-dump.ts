@@ -5,10 +5,9 @@
  */
 
 import type { Source } from '../../internal/input.js';
-import { specsFor, type WireVersion } from '../spec/versions.js';
-import type { RawEvent } from '../wire/raw-event.js';
 import { iterateRawEventsSync, readRawEvents, type RawReadOptions } from '../wire/raw.js';
-import { formatWithSpec, textHeader, type DataLine } from './format.js';
+import { DumpWriter } from './dump-writer.js';
+import { textHeader, type DataLine } from './format.js';
 
 /**
  * Which text a dump prints.
@@ -37,11 +36,19 @@ const dataLineOf = (form: DumpForm): DataLine => (form === 'text' ? 'always' : '
 export function wireDumpText(bytes: Uint8Array, options: WireDumpOptions = {}): string {
   const form = options.form ?? 'wire';
   const { version, events } = iterateRawEventsSync(bytes);
-  const lines: string[] = form === 'text' ? [textHeader(version)] : [];
-  const print = printer(version, dataLineOf(form));
-  for (const ev of events) lines.push(print(ev));
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+  const w = new DumpWriter(version, dataLineOf(form));
+  if (form === 'text') w.line(textHeader(version));
+  const pieces: string[] = [];
+  for (const ev of events) {
+    w.event(ev);
+    if (w.size >= PIECE_BYTES) pieces.push(w.take());
+  }
+  pieces.push(w.take());
+  return pieces.join('');
 }
+
+/** Text is handed out in pieces of about this many bytes. */
+const PIECE_BYTES = 1 << 16;
 
 /**
  * {@link wireDumpText} over any source, streaming: yields the text in pieces of whole lines (about 64 KiB
@@ -51,27 +58,18 @@ export function wireDumpText(bytes: Uint8Array, options: WireDumpOptions = {}): 
 export async function* wireDumpChunks(source: Source, options: WireDumpStreamOptions = {}): AsyncGenerator<string, void, undefined> {
   const form = options.form ?? 'wire';
   const { version, events } = await readRawEvents(source, options);
-  const print = printer(version, dataLineOf(form));
-  let buf = form === 'text' ? textHeader(version) + '\n' : '';
+  const w = new DumpWriter(version, dataLineOf(form));
+  if (form === 'text') w.line(textHeader(version));
   let failure: { error: unknown } | undefined;
   try {
     for await (const ev of events) {
-      buf += print(ev) + '\n';
-      if (buf.length >= 1 << 16) {
-        yield buf;
-        buf = '';
-      }
+      w.event(ev);
+      if (w.size >= PIECE_BYTES) yield w.take();
     }
   } catch (error) {
     failure = { error };
   }
   // The lines before an error are part of the output, as Go prints them before it fails.
-  if (buf !== '') yield buf;
+  if (w.size > 0) yield w.take();
   if (failure) throw failure.error;
-}
-
-function printer(version: WireVersion, dataLine: DataLine): (ev: RawEvent) => string {
-  const byType = specsFor(version).byType;
-  // The readers only return events whose type the version defines.
-  return (ev) => formatWithSpec(byType[ev.type]!, ev, dataLine);
 }
