@@ -78,6 +78,12 @@ describe('text trace format', () => {
     expect(wire).toBe(expected);
   });
 
+  test.prop([traceOf])('the headerless -d=wire form reads back to the same events, given the version', (trace) => {
+    const binary = encodeRawEvents(trace.version, trace.events);
+    const parsed = parseTextTrace(wireDumpText(binary), { wireVersion: trace.version });
+    expect(content(parsed.events)).toEqual(content(trace.events));
+  });
+
   test.prop([traceOf, fc.array(fc.constantFrom(' ', '\t', '\u00a0', '\u2003', '\u3000', '\u0085'), { minLength: 1, maxLength: 3 })])(
     'tokens may be separated by any Unicode white space, and lines indented by it',
     (trace, spaces) => {
@@ -164,6 +170,13 @@ describe('wire dump', () => {
       expect(out === (form === 'wire' ? whole : wholeText)).toBe(true);
     },
   );
+
+  it('reads its own -d=wire text back to the same events', () => {
+    const raw = readRawEventsSync(sample);
+    const parsed = parseTextTrace(whole, { wireVersion: raw.version });
+    expect(parsed.events.length).toBe(raw.events.length);
+    expect(wireDumpText(encodeRawEvents(raw.version, parsed.events)) === whole).toBe(true);
+  });
 
   it('prints every event before a truncation, then throws', async () => {
     const cutAt = Math.floor(sample.length / 2);

@@ -46,6 +46,12 @@ class Lines {
     return undefined;
   }
 
+  /** Steps back to before the line `next()` returned last (one step only). */
+  unread(line: Line): void {
+    this.pos = line.start;
+    this.no = line.no - 1;
+  }
+
   /** Where the input ends, for errors at the end. */
   get endLine(): number {
     return this.no;
@@ -153,13 +159,19 @@ function readArgs(b: Uint8Array, line: Line, from: number, names: readonly strin
 export interface ParseTextOptions {
   /** Most frames accepted on one stack event; default 16384 (what fits in a 64 KiB batch). */
   maxFrames?: number;
+  /**
+   * Reads the headerless form `go tool trace -d=wire` prints, whose version is given here: there is no
+   * `Trace Go1.NN` line, and a missing data line means empty data (the dump omits the line for empty data).
+   */
+  wireVersion?: WireVersion;
 }
 
 /**
  * Parses Go's text trace format into its version and raw events. Each event's `offset` is the byte offset of
  * its line in the text.
+ * With `wireVersion`, reads what `go tool trace -d=wire` prints instead (no header line, empty data lines left out).
  * @throws GodiagError (format `trace`, offset = byte offset in the text, message naming the line):
- * `not-format` without a `Trace Go1.NN` header, `unsupported-version` for a version other than 1.22, 1.23, 1.25
+ * `not-format` without a `Trace Go1.NN` header (when one is expected), `unsupported-version` for a version other than 1.22, 1.23, 1.25
  * or 1.26, `truncated` when the text ends inside an event (missing frame or data lines), `corrupt` for an unknown
  * event name or a malformed line, `limit-exceeded` for a stack event announcing more than `maxFrames` frames.
  */
@@ -167,7 +179,8 @@ export function parseTextTrace(input: Uint8Array | string, options: ParseTextOpt
   const b = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const maxFrames = options.maxFrames ?? 16384;
   const lines = new Lines(b);
-  const version = readHeader(b, lines);
+  const wire = options.wireVersion;
+  const version = wire ?? readHeader(b, lines);
   // Every event the binary reader accepts for the version has a name here, so any trace it reads, written as
   // text, reads back. (Go 1.26's own text reader no longer knows the experimental events in 1.23 and 1.25
   // traces; Go 1.23–1.25's did.)
@@ -180,7 +193,7 @@ export function parseTextTrace(input: Uint8Array | string, options: ParseTextOpt
     if (spec === undefined) {
       throw fail(ErrorCode.Corrupt, line, name.start, `unknown event ${JSON.stringify(evName)}: trace version go ${version} defines no such event`);
     }
-    events.push(readEvent(b, lines, line, name.end, spec, maxFrames));
+    events.push(readEvent(b, lines, line, name.end, spec, maxFrames, wire !== undefined));
   }
   return { version, events };
 }
@@ -207,7 +220,7 @@ function readHeader(b: Uint8Array, lines: Lines): WireVersion {
   return version;
 }
 
-function readEvent(b: Uint8Array, lines: Lines, line: Line, argsFrom: number, spec: EventSpec, maxFrames: number): RawEvent {
+function readEvent(b: Uint8Array, lines: Lines, line: Line, argsFrom: number, spec: EventSpec, maxFrames: number, dataOptional: boolean): RawEvent {
   const args: ArgValue[] = [];
   readArgs(b, line, argsFrom, spec.args, spec.name, args);
   if (spec.isStack) {
@@ -226,12 +239,25 @@ function readEvent(b: Uint8Array, lines: Lines, line: Line, argsFrom: number, sp
   const ev: RawEvent = { type: spec.type, args, offset: line.start };
   if (spec.hasData) {
     const dl = lines.next();
-    if (dl === undefined) {
-      throw fail(ErrorCode.Truncated, undefined, b.length, `unexpected end of text: ${spec.name} at line ${line.no} needs a data="…" line`, lines.endLine);
+    if (dataOptional && (dl === undefined || !isDataLine(b, dl))) {
+      if (dl !== undefined) lines.unread(dl);
+      ev.data = new Uint8Array(0);
+    } else {
+      if (dl === undefined) {
+        throw fail(ErrorCode.Truncated, undefined, b.length, `unexpected end of text: ${spec.name} at line ${line.no} needs a data="…" line`, lines.endLine);
+      }
+      ev.data = readData(b, dl, spec);
     }
-    ev.data = readData(b, dl, spec);
   }
   return ev;
+}
+
+/** True when the line's text before its first `=` is `data`, white space aside. */
+function isDataLine(b: Uint8Array, line: Line): boolean {
+  const eq = b.subarray(line.start, line.end).indexOf(0x3d);
+  if (eq < 0) return false;
+  const key = trim(b, line.start, line.start + eq);
+  return text(b, key.start, key.end) === 'data';
 }
 
 /** Reads `data=<literal>`: the key (trimmed) must be `data`; the literal (trimmed) is a Go string literal. */
