@@ -10,3 +10,5 @@ export * from './spec/index.js';
 export * from './wire/index.js';
 export * from './text/index.js';
 export { footprintText, formatFootprint, formatTraceStats, traceStats, traceStatsSync, type EventTypeStats, type StackTableStats, type StringTableStats, type TraceStats } from './stats.js';
+export { encodeTrace, type EncodeTraceOptions } from './encode.js';
+export { cutTrace, cutTraceSync, type CutOptions } from './cut.js';

@@ -15,3 +15,24 @@ export {
   type RawReadOptions,
   type RawTrace,
 } from './raw.js';
+export {
+  decodeBatchEvents,
+  readBatches,
+  readBatchesSync,
+  type Batch,
+  type BatchKind,
+  type BatchReadOptions,
+  type BatchStream,
+} from './batch.js';
+export {
+  readGenerations,
+  readGenerationsSync,
+  type ClockSnapshot,
+  type CPUSample,
+  type EventBatch,
+  type ExperimentalBatch,
+  type Generation,
+  type GenerationReadOptions,
+  type StackFrame,
+  type TimedEvent,
+} from './generation.js';
