@@ -25,6 +25,14 @@ describe('docs/examples', () => {
     expect(r.stdout).toMatch(/^\d+ nanoseconds\t\S+/);
   });
 
+  it('trace-generations.ts prints one line per generation of the flight-recorder trace', () => {
+    const r = run('docs/examples/trace-generations.ts');
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line).toMatch(/^generation \d+: \d+ strings, \d+ stacks, \d+ CPU samples; \w+ \d+/);
+  });
+
   it('byte-layer.ts round-trips and reports truncation', () => {
     const r = run('docs/examples/byte-layer.ts');
     expect(r.stdout).toBe('true runtime.main\ntrace: unexpected end of input: expected a 32-bit integer (at byte 23)\n');
