@@ -1,11 +1,12 @@
 /**
- * CLI commands of execution traces (`godiag trace raw|stats|encode`), registered in the trace format group of
+ * CLI commands of execution traces (`godiag trace raw|stats|cut|encode`), registered in the trace format group of
  * src/cli/commands.ts.
  * @module
  */
 
 import { writeFile } from 'node:fs/promises';
 import { canonicalJson } from '../internal/canonical-json.js';
+import { cutTrace } from '../trace/cut.js';
 import { maybeDecompress } from '../internal/compression.js';
 import { chunks, readAll, type InputOptions, type Source } from '../internal/input.js';
 import { formatFootprint, formatTraceStats, traceStats } from '../trace/stats.js';
@@ -72,6 +73,40 @@ const statsCommand: Command = {
   },
 };
 
+/** A `--name G` option: a generation number (a positive integer), or undefined when absent. */
+function generationFlag(args: Args, name: string): number | undefined {
+  const v = args.flags.get(name);
+  if (v === undefined) return undefined;
+  if (v === true || !/^[1-9]\d{0,15}$/.test(v) || !Number.isSafeInteger(Number(v))) {
+    throw new UsageError(`option --${name} needs a generation number (1, 2, …)`);
+  }
+  return Number(v);
+}
+
+const cutCommand: Command = {
+  summary: 'write the whole generations FROM..TO of a trace as a smaller valid trace',
+  async run(argv, io) {
+    const args = parse(argv, ['from', 'to', 'output'], ['from', 'to', 'output']);
+    const out = args.flags.get('output');
+    if (args.positional.length !== 1 || typeof out !== 'string') {
+      throw new UsageError('usage: godiag trace cut FILE [--from G] [--to G] -o OUT');
+    }
+    const from = generationFlag(args, 'from');
+    const to = generationFlag(args, 'to');
+    if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+    const bytes = await withTrace(args.positional[0]!, io, async (source, options) => {
+      try {
+        return await cutTrace(source, { ...options, ...(from === undefined ? {} : { fromGeneration: from }), ...(to === undefined ? {} : { toGeneration: to }) });
+      } catch (e) {
+        // A range that selects no generation of this trace is a usage problem, reported with the trace's range.
+        if (e instanceof RangeError) throw new UsageError(e.message);
+        throw e;
+      }
+    });
+    await writeFile(out, bytes);
+  },
+};
+
 const encodeCommand: Command = {
   summary: 'write a text trace (or a Go trace test file) as a binary trace',
   async run(argv, io) {
@@ -93,6 +128,8 @@ export const traceHelp = [
   '                                      line for every string even when empty), which `trace encode` reads back',
   'godiag trace stats FILE               events, bytes and share per event type; string and stack tables',
   '        [--json | --footprint]        --json: canonical JSON; --footprint: exactly `go tool trace -d=footprint`',
+  'godiag trace cut FILE [--from G] [--to G] -o OUT',
+  '                                      write generations G..G (as numbered in the trace) as a smaller valid trace',
   'godiag trace encode TEXTFILE -o OUT   write a text trace (or a Go .test file) as a binary trace',
 ].join('\n');
 
@@ -100,5 +137,6 @@ export const traceHelp = [
 export const traceCommands: Record<string, Command> = {
   raw: rawCommand,
   stats: statsCommand,
+  cut: cutCommand,
   encode: encodeCommand,
 };

@@ -11,6 +11,8 @@ import { canonicalJson } from '../../src/internal/canonical-json.js';
 import { footprintText, formatTraceStats, traceStatsSync } from '../../src/trace/stats.js';
 import { formatTraceTest, parseTextTrace, wireDumpText } from '../../src/trace/text/index.js';
 import { encodeRawEvents, readRawEventsSync } from '../../src/trace/wire/index.js';
+import { EventType } from '../../src/trace/spec/index.js';
+import { cutTraceSync } from '../../src/trace/cut.js';
 import { FIXTURES, fixtureBytes, loadManifest } from '../support/fixtures.js';
 
 function fakeIo(stdin?: Uint8Array[]): Io & { out: () => string; err: () => string } {
@@ -88,10 +90,29 @@ describe('godiag trace', () => {
     expect(json.out).toBe(canonicalJson(stats) + '\n');
   });
 
+  it('cut writes the chosen whole generations, as cutTrace does', async () => {
+    const mixed = loadManifest().fixtures.find((f) => f.format === 'trace' && f.kind === 'mixed' && f.goVersion.startsWith('go1.26'))!;
+    const input = join(FIXTURES, mixed.path);
+    const whole = fixtureBytes(mixed);
+    const gens = (b: Uint8Array) => [...new Set(readRawEventsSync(b).events.filter((e) => e.type === EventType.EventBatch).map((e) => e.args[0]))];
+    expect(gens(whole).length).toBeGreaterThanOrEqual(3);
+    const out = join(tmp, 'cut.bin');
+    expect((await run(['trace', 'cut', input, '--from', '2', '--to', '3', '-o', out])).code).toBe(0);
+    const cut = new Uint8Array(readFileSync(out));
+    expect(cut).toEqual(cutTraceSync(whole, { fromGeneration: 2, toGeneration: 3 }));
+    expect(gens(cut)).toEqual([2, 3]);
+    const none = await run(['trace', 'cut', input, '--from', '999', '-o', out]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no generation in 999\.\./);
+    for (const bad of [['--from', '0'], ['--from', 'x'], ['--from', '3', '--to', '2']]) {
+      expect((await run(['trace', 'cut', input, ...bad, '-o', out])).code, bad.join(' ')).toBe(2);
+    }
+  });
+
   it('lists its commands', async () => {
     const r = await run(['trace', '--help']);
     expect(r.code).toBe(0);
-    for (const c of ['raw', 'stats', 'encode']) expect(r.out).toContain(`godiag trace ${c}`);
+    for (const c of ['raw', 'stats', 'cut', 'encode']) expect(r.out).toContain(`godiag trace ${c}`);
   });
 
   it('exits 1 with the reader\'s message for bad input, 2 for bad usage', async () => {
