@@ -4,13 +4,15 @@
  * @module
  */
 
+import { truncated, type GodiagError } from '../internal/errors.js';
 import type { Source } from '../internal/input.js';
 import { specsFor, type WireVersion } from './spec/versions.js';
-import { EventType } from './spec/events.js';
-import type { RawEvent } from './wire/raw-event.js';
-import { iterateRawEventsSync, readRawEvents, type RawReadOptions } from './wire/raw.js';
-import { uvarintSize } from './wire/varint.js';
+import { ChunkReader } from './wire/chunk-reader.js';
+import { readWireHeader } from './wire/header.js';
+import { decodeRawEventAt, decoded, DEFAULT_MAX_DATA_BYTES, DEFAULT_MAX_FRAMES, type RawEventLimits } from './wire/raw-event.js';
+import type { RawReadOptions } from './wire/raw.js';
 import { TRACE_HEADER_BYTES } from './header.js';
+import { Tally } from './stats-skim.js';
 import { goSpecCount } from './text/go-table.js';
 import { goSortFunc } from './text/go-sort.js';
 
@@ -62,74 +64,91 @@ export interface TraceStats {
   stacks: StackTableStats;
 }
 
-/** Accumulates raw events into per-type counts. */
-class Tally {
-  readonly count = new Float64Array(256);
-  readonly bytes = new Float64Array(256);
-  events = 0;
-  end = TRACE_HEADER_BYTES;
-  strings: StringTableStats = { count: 0, bytes: 0 };
-  stacks: StackTableStats = { count: 0, frames: 0 };
-
-  add(ev: RawEvent): void {
-    let size = 1;
-    for (const a of ev.args) size += uvarintSize(a);
-    const data = ev.data;
-    if (data !== undefined) size += uvarintSize(data.length) + data.length;
-    this.count[ev.type]!++;
-    this.bytes[ev.type]! += size;
-    this.events++;
-    this.end = ev.offset + encodedLength(ev, size);
-    if (ev.type === EventType.String) {
-      this.strings.count++;
-      this.strings.bytes += data?.length ?? 0;
-    } else if (ev.type === EventType.Stack) {
-      this.stacks.count++;
-      this.stacks.frames += (ev.args.length - 2) / 4;
-    }
+/** The stats of a finished tally. */
+function result(t: Tally, version: WireVersion): TraceStats {
+  const byType: EventTypeStats[] = [];
+  const specs = specsFor(version).byType;
+  for (let type = 0; type < 256; type++) {
+    if (t.count[type] === 0) continue;
+    byType.push({ type, name: specs[type]?.name ?? '', count: t.count[type]!, bytes: t.bytes[type]! });
   }
-
-  result(version: WireVersion): TraceStats {
-    const byType: EventTypeStats[] = [];
-    const specs = specsFor(version).byType;
-    for (let t = 0; t < 256; t++) {
-      if (this.count[t] === 0) continue;
-      byType.push({ type: t, name: specs[t]?.name ?? '', count: this.count[t]!, bytes: this.bytes[t]! });
-    }
-    byType.sort((a, b) => b.bytes - a.bytes || a.type - b.type);
-    return { version, totalBytes: this.end, events: this.events, byType, strings: this.strings, stacks: this.stacks };
-  }
+  byType.sort((a, b) => b.bytes - a.bytes || a.type - b.type);
+  return {
+    version,
+    totalBytes: t.end,
+    events: t.events,
+    byType,
+    strings: { count: t.strings, bytes: t.stringBytes },
+    stacks: { count: t.stacks, frames: t.frames },
+  };
 }
 
-/** The bytes the event took in the input: its shortest size plus any padding its varints had. */
-function encodedLength(ev: RawEvent, shortest: number): number {
-  const widths = ev.varintWidths;
-  if (widths === undefined) return shortest;
-  let n = 1 + (ev.data?.length ?? 0);
-  for (const w of widths) n += w;
-  return n;
+function truncatedEvent(offset: number, start: number): GodiagError {
+  return truncated('trace', offset, `the rest of the event that starts at byte ${start}`);
 }
 
 /**
  * The footprint of an in-memory trace.
- * @throws GodiagError where the bytes stop being a trace.
+ * @throws GodiagError where the bytes stop being a trace (as the raw event reader reports it).
  */
-export function traceStatsSync(bytes: Uint8Array): TraceStats {
-  const { version, events } = iterateRawEventsSync(bytes);
-  const t = new Tally();
-  for (const ev of events) t.add(ev);
-  return t.result(version);
+export function traceStatsSync(bytes: Uint8Array, options: RawEventLimits = {}): TraceStats {
+  const version = readWireHeader(bytes);
+  const specs = specsFor(version);
+  const maxData = options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES;
+  const maxFrames = options.maxFrames ?? DEFAULT_MAX_FRAMES;
+  const t = new Tally(specs, TRACE_HEADER_BYTES, maxData, maxFrames);
+  const end = bytes.length;
+  let pos = TRACE_HEADER_BYTES;
+  while ((pos = t.skim(bytes, pos, end, 0)) < end) {
+    // An event the skimmer left alone: the raw reader decodes it or throws its error.
+    const ev = decodeRawEventAt(specs, bytes, pos, end, 0, maxData, maxFrames);
+    if (ev === null) throw truncatedEvent(end, pos);
+    t.add(ev, decoded.end);
+    pos = decoded.end;
+  }
+  return result(t, version);
 }
 
 /**
- * The footprint of a trace from any source, streaming (memory bounded by the largest event).
- * @throws GodiagError where the bytes stop being a trace.
+ * The footprint of a trace from any source, streaming: memory stays bounded by the largest event, and chunk
+ * boundaries do not change the result.
+ * @throws GodiagError where the bytes stop being a trace (as the raw event reader reports it).
  */
 export async function traceStats(source: Source, options: RawReadOptions = {}): Promise<TraceStats> {
-  const { version, events } = await readRawEvents(source, options);
-  const t = new Tally();
-  for await (const ev of events) t.add(ev);
-  return t.result(version);
+  const r = new ChunkReader(source, options);
+  try {
+    await r.ensure(TRACE_HEADER_BYTES);
+    const version = readWireHeader(r.buf.subarray(r.pos, r.pos + TRACE_HEADER_BYTES));
+    r.pos += TRACE_HEADER_BYTES;
+    const specs = specsFor(version);
+    const maxData = options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES;
+    const maxFrames = options.maxFrames ?? DEFAULT_MAX_FRAMES;
+    const t = new Tally(specs, TRACE_HEADER_BYTES, maxData, maxFrames);
+    let want = 64;
+    for (;;) {
+      if (r.available === 0 && !(await r.ensure(1))) break;
+      r.pos = t.skim(r.buf, r.pos, r.buf.length, r.base);
+      if (r.available === 0) continue;
+      const ev = decodeRawEventAt(specs, r.buf, r.pos, r.buf.length, r.base, maxData, maxFrames);
+      if (ev !== null) {
+        t.add(ev, r.base + decoded.end);
+        r.pos = decoded.end;
+        want = 64;
+        continue;
+      }
+      // The event runs past the window: widen it (doubling, so a long event costs linear time) and retry.
+      want = Math.max(want, r.available * 2);
+      if (!(await r.ensure(want))) {
+        const last = decodeRawEventAt(specs, r.buf, r.pos, r.buf.length, r.base, maxData, maxFrames);
+        if (last === null) throw truncatedEvent(r.base + r.buf.length, r.offset);
+        t.add(last, r.base + decoded.end);
+        r.pos = decoded.end;
+      }
+    }
+    return result(t, version);
+  } finally {
+    await r.close();
+  }
 }
 
 /**

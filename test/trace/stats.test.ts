@@ -5,6 +5,7 @@ import { EventType, WIRE_VERSIONS, specsFor, type WireVersion } from '../../src/
 import { encodeRawEvents, readRawEventsSync, type RawEvent } from '../../src/trace/wire/index.js';
 import { footprintText, formatFootprint, formatTraceStats, traceStats, traceStatsSync } from '../../src/trace/stats.js';
 import { goSortFunc } from '../../src/trace/text/go-sort.js';
+import { uvarintSize } from '../../src/trace/wire/varint.js';
 import { fixtureBytes, loadManifest } from '../support/fixtures.js';
 import { cut, cutPoints, makeSource, SOURCE_KINDS } from '../support/split.js';
 
@@ -32,6 +33,32 @@ function eventsOf(version: WireVersion): fc.Arbitrary<RawEvent[]> {
 
 const traceArb = fc.constantFrom(...WIRE_VERSIONS).chain((v) => eventsOf(v).map((events) => ({ version: v, events })));
 
+/** The per-type tally computed from the raw event reader's events: the reference for the skimming counter. */
+function referenceStats(bytes: Uint8Array) {
+  const { events } = readRawEventsSync(bytes);
+  const byType = new Map<number, { count: number; bytes: number }>();
+  for (const e of events) {
+    let size = 1;
+    for (const a of e.args) size += uvarintSize(a);
+    if (e.data !== undefined) size += uvarintSize(e.data.length) + e.data.length;
+    const t = byType.get(e.type) ?? { count: 0, bytes: 0 };
+    t.count++;
+    t.bytes += size;
+    byType.set(e.type, t);
+  }
+  return [...byType].map(([type, t]) => ({ type, ...t })).sort((a, b) => a.type - b.type);
+}
+
+const outcome = (f: () => unknown) => {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    const g = e as GodiagError;
+    return `${g.code} ${g.offset} ${g.message}`;
+  }
+};
+
 describe('trace stats', () => {
   test.prop([traceArb])('counts every event once, by type, and the table sizes, for random event streams', ({ version, events }) => {
     const bytes = encodeRawEvents(version, events);
@@ -52,11 +79,28 @@ describe('trace stats', () => {
     expect(formatTraceStats(s).split('\n').filter((l) => /^\S+\s+\d+\s+[\d.]+%/.test(l))).toHaveLength(s.byType.filter((t) => t.name !== '').length);
   });
 
+  test.prop([traceArb, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), cutPoints(2000)])(
+    'on damaged bytes the counter fails exactly where and as the raw event reader fails, or agrees with it',
+    async ({ version, events }, flips, points) => {
+      const bytes = encodeRawEvents(version, events);
+      for (const [at, value] of flips) bytes[16 + (at % Math.max(1, bytes.length - 16))] = value;
+      const got = outcome(() => traceStatsSync(bytes));
+      expect(got).toBe(outcome(() => readRawEventsSync(bytes)));
+      let streamed = 'ok';
+      await traceStats(makeSource('iterable', cut(bytes, points))).catch((e: GodiagError) => (streamed = `${e.code} ${e.offset} ${e.message}`));
+      expect(streamed).toBe(got);
+      if (got === 'ok') {
+        expect(traceStatsSync(bytes).byType.map(({ type, count, bytes }) => ({ type, count, bytes })).sort((a, b) => a.type - b.type)).toEqual(referenceStats(bytes));
+      }
+    },
+  );
+
   for (const f of wireFixtures) {
     it(`${f.path}: bytes per type add up to the trace's length less the header and the runtime's varint padding`, () => {
       const bytes = fixtureBytes(f);
       const s = traceStatsSync(bytes);
       expect(s.totalBytes).toBe(bytes.length);
+      expect(s.byType.map(({ type, count, bytes }) => ({ type, count, bytes })).sort((a, b) => a.type - b.type)).toEqual(referenceStats(bytes));
       const shares = s.byType.reduce((n, t) => n + t.bytes, 0);
       const padding = readRawEventsSync(bytes).events.reduce((n, e) => {
         if (e.varintWidths === undefined) return n;
