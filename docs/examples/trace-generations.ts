@@ -1,7 +1,7 @@
 // Walk a Go execution trace generation by generation: event counts per type, and the busiest stack.
 // Run: npx tsx --tsconfig tsconfig.test.json docs/examples/trace-generations.ts [TRACE]
 import { maybeDecompress } from 'godiag';
-import { readGenerations, specsFor } from 'godiag/trace';
+import { batchEvents, readGenerations, specsFor } from 'godiag/trace';
 import { fileSource } from 'godiag/node';
 
 const path = process.argv[2] ?? 'testdata/fixtures/go1.26.8/linux-amd64/tracework-flight.trace.gz';
@@ -12,7 +12,7 @@ for await (const g of readGenerations(source)) {
   const specs = specsFor(g.version);
   const counts = new Map<string, number>();
   for (const batch of g.batches) {
-    for (const ev of batch.events) {
+    for (const ev of batchEvents(g.version, batch)) {
       const name = specs.byType[ev.type]!.name;
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }

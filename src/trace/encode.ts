@@ -86,6 +86,12 @@ class Encoder {
 
     for (const eb of g.batches) {
       b.length = 0;
+      if ('data' in eb) {
+        // As read: the events were checked then, and their bytes (padding included) are kept as they are.
+        b.bytes(eb.data);
+        this.batch(EventType.EventBatch, 0, g.gen, eb.m, eb.time);
+        continue;
+      }
       for (const ev of eb.events) {
         const spec = this.specs.byType[ev.type];
         if (spec === undefined || !spec.timed) {

@@ -6,7 +6,16 @@
 import fc from 'fast-check';
 import { specsFor, type WireVersion } from '../../src/trace/spec/index.js';
 import type { ArgValue, RawEvent } from '../../src/trace/wire/index.js';
-import type { CPUSampleData, EventBatchData, ExperimentalBatchData, GenerationData, StackFrameData } from '../../src/trace/wire/generation.js';
+import {
+  batchEvents,
+  type CPUSampleData,
+  type EventBatch,
+  type EventBatchData,
+  type ExperimentalBatchData,
+  type Generation,
+  type GenerationData,
+  type StackFrameData,
+} from '../../src/trace/wire/generation.js';
 
 /** A wire value as the readers return it: a number below 2^53, a bigint above. */
 export const argValue: fc.Arbitrary<ArgValue> = fc.oneof(
@@ -87,6 +96,13 @@ export const traceData: fc.Arbitrary<{ version: WireVersion; generations: Genera
       .map((generations) => ({ version, generations })),
   );
 
+/** A batch's events: given, or decoded from the bytes of a batch that was read (with its generation). */
+function eventsOf(g: GenerationData | Generation, b: EventBatchData | EventBatch): readonly RawEvent[] {
+  if (!('data' in b)) return b.events;
+  if (!('version' in g)) throw new Error('a batch as read belongs to a generation as read');
+  return [...batchEvents(g.version, b)];
+}
+
 /**
  * The content of generations as plain data, for comparing what was encoded with what was read back:
  * offsets and other positions dropped, event times recomputed from `dt`, strings of frames left out.
@@ -102,6 +118,6 @@ export function normalize(gens: readonly GenerationData[]): unknown[] {
     frequency: g.frequency,
     clockSnapshot: g.clockSnapshot,
     experimentalBatches: g.experimentalBatches.map((b) => ({ experiment: b.experiment, m: b.m, time: b.time, data: [...b.data] })),
-    batches: g.batches.map((b) => ({ m: b.m, time: b.time, events: b.events.map((e) => ({ type: e.type, args: e.args })) })),
+    batches: g.batches.map((b) => ({ m: b.m, time: b.time, events: eventsOf(g, b).map((e) => ({ type: e.type, args: e.args })) })),
   }));
 }

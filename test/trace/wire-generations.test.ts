@@ -4,6 +4,7 @@ import { ErrorCode, GodiagError } from '../../src/internal/errors.js';
 import { encodeTrace } from '../../src/trace/encode.js';
 import { EventType } from '../../src/trace/spec/index.js';
 import {
+  batchEvents,
   decodeBatchEvents,
   readBatches,
   readBatchesSync,
@@ -49,7 +50,10 @@ describe('generations of the recorded fixtures', () => {
       expect(sum((g) => g.cpuSamples.length)).toBe(count(EventType.CPUSample));
       expect(sum((g) => g.batchCount)).toBe(count(EventType.EventBatch) + count(EventType.ExperimentalBatch) + count(EventType.EndOfGeneration));
       const timed = raw.filter((e) => e.type >= EventType.ProcsChange && e.type !== EventType.ExperimentalBatch && e.type !== EventType.Sync && e.type !== EventType.EndOfGeneration && e.type !== EventType.ClockSnapshot);
-      expect(sum((g) => g.batches.reduce((a, b) => a + b.events.length, 0))).toBe(timed.length);
+      expect(sum((g) => g.batches.reduce((a, b) => a + b.eventCount, 0))).toBe(timed.length);
+      // Decoded lazily, the batches give exactly the timed events of the raw stream, in file order.
+      const decoded = gens.flatMap((g) => g.batches.flatMap((b) => [...batchEvents(g.version, b)]));
+      expect(decoded.map((e) => [e.offset, e.type, e.args])).toEqual(timed.map((e) => [e.offset, e.type, e.args]));
       expect(gens.at(-1)!.end).toBe(bytes.length);
       for (const g of gens) {
         expect(g.frequency).toBeGreaterThan(0);

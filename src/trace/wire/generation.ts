@@ -10,7 +10,7 @@ import { decodeUtf8 } from '../../internal/utf8.js';
 import { EventType, MAX_EVENT_DATA_SIZE, MAX_FRAMES_PER_STACK } from '../spec/events.js';
 import { compareWireVersions, specsFor, type VersionSpecs, type WireVersion } from '../spec/versions.js';
 import { eventPastBatch, readBatches, readBatchesSync, type Batch, type BatchReadOptions } from './batch.js';
-import { decodeRawEventAt, decoded, type RawEvent } from './raw-event.js';
+import { decodeRawEventAt, decoded, skipRawEventAt, skipped, type RawEvent } from './raw-event.js';
 import type { ArgValue } from './varint.js';
 
 /** One frame of a stack as the wire holds it: string IDs, not strings. */
@@ -99,14 +99,47 @@ export interface EventBatchData {
   events: readonly RawEvent[];
 }
 
-/** A per-M batch of timed events. */
-export interface EventBatch extends EventBatchData {
+/**
+ * A per-M batch of timed events as read. Its events stay bytes until {@link batchEvents} decodes them: a
+ * dense generation holds millions of events, and an object per event would cost many times the bytes.
+ * Every event was checked when the generation was read (type, timedness, bounds, time overflow), so
+ * decoding them does not fail.
+ */
+export interface EventBatch {
+  /** The M that wrote it. */
+  m: ArgValue;
+  /** Base time, in ticks. */
+  time: number;
   /** Byte offset of the batch. */
   offset: number;
   /** Size of the body in bytes. */
   size: number;
-  /** The events in order. */
-  events: TimedEvent[];
+  /** The body: the batch's events as the wire holds them (a view into the input where possible). */
+  data: Uint8Array;
+  /** Byte offset of `data[0]`. */
+  dataOffset: number;
+  /** Number of events in the body. */
+  eventCount: number;
+}
+
+/**
+ * The events of a batch read by {@link readGenerations}, decoded one at a time, each with its absolute
+ * time (the batch's base time plus the `dt` of it and every earlier event of the batch).
+ */
+export function* batchEvents(version: WireVersion, batch: EventBatch): Generator<TimedEvent, void, undefined> {
+  const specs = specsFor(version);
+  const { data, dataOffset } = batch;
+  let time = batch.time;
+  let pos = 0;
+  while (pos < data.length) {
+    const ev = decodeRawEventAt(specs, data, pos, data.length, dataOffset) as TimedEvent | null;
+    // Checked when the generation was read; a caller-built batch may still be bad.
+    if (ev === null) throw corrupt('trace', dataOffset + pos, `event runs past the end of its batch (which starts at byte ${batch.offset})`);
+    pos = decoded.end;
+    time = addTime(time, ev.args[0]!, ev.offset);
+    ev.time = time;
+    yield ev;
+  }
 }
 
 /** The content of one generation, as the encoder takes it. */
@@ -125,8 +158,8 @@ export interface GenerationData {
   clockSnapshot?: ClockSnapshot | undefined;
   /** Experimental batches. */
   experimentalBatches: readonly ExperimentalBatchData[];
-  /** Per-M event batches. */
-  batches: readonly EventBatchData[];
+  /** Per-M event batches: given as events, or as read (bytes, written as they are). */
+  batches: readonly (EventBatchData | EventBatch)[];
   /**
    * The earliest base time of the generation's sync, table and CPU sample batches, in ticks. Go's reader
    * starts a generation at the earliest time of all its batches, so this takes part in that; absent when
@@ -314,26 +347,26 @@ class GenerationBuilder {
     }
   }
 
+  /** Checks every event of a per-M batch (without building them) and keeps the batch as bytes. */
   private addEvents(b: Batch): void {
     const { data, dataOffset } = b;
     const specs = this.specs;
-    const events: TimedEvent[] = [];
     let time = b.time;
     let pos = 0;
+    let count = 0;
     while (pos < data.length) {
       const spec = specs.byType[data[pos]!];
       if (spec !== undefined && !spec.timed) {
         throw corrupt('trace', dataOffset + pos, `found a ${spec.name} event, which has no timestamp, in an event batch`);
       }
-      const ev = decodeRawEventAt(specs, data, pos, data.length, dataOffset) as TimedEvent | null;
-      if (ev === null) throw eventPastBatch(dataOffset + pos, b);
-      pos = decoded.end;
-      const dt = ev.args[0]!;
-      time = typeof dt === 'number' && time + dt <= Number.MAX_SAFE_INTEGER ? time + dt : addTime(time, dt, ev.offset);
-      ev.time = time;
-      events.push(ev);
+      const next = skipRawEventAt(specs, data, pos, data.length, dataOffset);
+      if (next < 0) throw eventPastBatch(dataOffset + pos, b);
+      const dt = skipped.first;
+      time = typeof dt === 'number' && time + dt <= Number.MAX_SAFE_INTEGER ? time + dt : addTime(time, dt, dataOffset + pos);
+      pos = next;
+      count++;
     }
-    this.g.batches.push({ m: b.m, time: b.time, offset: b.offset, size: data.length, events });
+    this.g.batches.push({ m: b.m, time: b.time, offset: b.offset, size: data.length, data, dataOffset, eventCount: count });
   }
 
   /** Checks what a generation must have and resolves the stack table. */

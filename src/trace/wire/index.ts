@@ -25,6 +25,7 @@ export {
   type BatchStream,
 } from './batch.js';
 export {
+  batchEvents,
   readGenerations,
   readGenerationsSync,
   type ClockSnapshot,

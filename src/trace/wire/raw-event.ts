@@ -124,6 +124,67 @@ export function decodeRawEventAt(
   return ev;
 }
 
+/** Set by {@link skipRawEventAt}: the event's first argument (a timed event's `dt`). */
+export const skipped = { first: 0 as ArgValue };
+
+/**
+ * Finds the end of the event at `pos` with the checks of {@link decodeRawEventAt}, building nothing: how
+ * a generation validates its event batches without holding an object per event.
+ * @returns the position after the event (and sets `skipped.first`), or −1 when the bytes end inside it.
+ */
+export function skipRawEventAt(
+  specs: VersionSpecs,
+  buf: Uint8Array,
+  pos: number,
+  end: number,
+  base: number,
+  maxDataBytes: number = DEFAULT_MAX_DATA_BYTES,
+  maxFrames: number = DEFAULT_MAX_FRAMES,
+): number {
+  if (pos >= end) return -1;
+  const type = buf[pos]!;
+  const spec = specs.byType[type];
+  if (spec === undefined) throw unknownType(specs, type, base + pos);
+  const nargs = spec.args.length;
+  let p = pos + 1;
+  let frames: ArgValue = 0;
+  for (let i = 0; i < nargs; i++) {
+    const v = uvarintAt(buf, p, end, base);
+    if (v === INCOMPLETE) return -1;
+    if (i === 0) skipped.first = v;
+    else if (i === 1) frames = v;
+    p = scan.pos;
+  }
+  if (spec.isStack) {
+    if (typeof frames !== 'number' || frames > maxFrames) {
+      throw new GodiagError(ErrorCode.LimitExceeded, {
+        format: 'trace',
+        offset: base + pos,
+        message: `stack event announces ${frames} frames, more than the limit of ${maxFrames}`,
+      });
+    }
+    for (let i = 0; i < 4 * frames; i++) {
+      if (uvarintAt(buf, p, end, base) === INCOMPLETE) return -1;
+      p = scan.pos;
+    }
+  }
+  if (spec.hasData) {
+    const len = uvarintAt(buf, p, end, base);
+    if (len === INCOMPLETE) return -1;
+    if (typeof len !== 'number' || len > maxDataBytes) {
+      throw new GodiagError(ErrorCode.LimitExceeded, {
+        format: 'trace',
+        offset: base + p,
+        message: `${spec.name} event announces ${len} bytes of data, more than the limit of ${maxDataBytes}`,
+      });
+    }
+    p = scan.pos;
+    if (end - p < len) return -1;
+    p += len;
+  }
+  return p;
+}
+
 function widthsOf(buf: Uint8Array, pos: number, count: number): Uint8Array {
   const out = new Uint8Array(count);
   let p = pos;
