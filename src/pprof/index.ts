@@ -3,7 +3,7 @@
  * @module godiag/pprof
  */
 
-export { SampleTable, type Profile, type Sample, type SampleInput, type Label, type StringLabel, type NumberLabel, type Mapping, type Location, type Line, type Function, type ValueType } from './profile.js';
+export { SampleTable, LabelColumn, type StackColumn, type Profile, type Sample, type SampleInput, type Label, type StringLabel, type NumberLabel, type Mapping, type Location, type Line, type Function, type ValueType } from './profile.js';
 export { parseProfile, parseProfileBytes, type ParseProfileOptions } from './parse.js';
 export { decodeProfile } from './decode.js';
 export { parseLegacyProfile } from './legacy/index.js';
