@@ -14,7 +14,6 @@ import type { RawReadOptions } from './wire/raw.js';
 import { TRACE_HEADER_BYTES } from './header.js';
 import { Tally } from './stats-skim.js';
 import { goSpecCount } from './text/go-table.js';
-import { goSortFunc } from './text/go-sort.js';
 
 /** The events of one type. Counts and byte sizes are `number`s: bounded by the input's length. */
 export interface EventTypeStats {
@@ -152,9 +151,9 @@ export async function traceStats(source: Source, options: RawReadOptions = {}): 
 }
 
 /**
- * The table `go tool trace -d=footprint` prints for these stats, exactly: all 256 type bytes sorted by bytes
- * (Go's unstable sort, reproduced), their share of the trace's length and of the event count, aligned as Go's
- * tabwriter aligns them.
+ * The table `go tool trace -d=footprint` prints for these stats: all 256 type bytes sorted by bytes, their
+ * share of the trace's length and of the event count, aligned as Go's tabwriter aligns them. Rows of equal
+ * bytes are ordered by name (then text), where Go's unstable sort leaves them in an order of its own.
  */
 export function formatFootprint(stats: TraceStats): string {
   interface Row {
@@ -168,12 +167,16 @@ export function formatFootprint(stats: TraceStats): string {
     rows[s.type]!.count = s.count;
     rows[s.type]!.bytes = s.bytes;
   }
-  goSortFunc(rows, (a, b) => (b.bytes < a.bytes ? -1 : b.bytes > a.bytes ? 1 : 0));
   const known = goSpecCount(stats.version);
   const specs = specsFor(stats.version).byType;
   // Go names a row by its spec table: unnamed entries inside it print as empty names.
   const nameOf = (t: number) => (t < known ? (specs[t]?.name ?? '') : `<unknown (${t})>`);
-  return alignColumns([...TABLE_HEAD, ...rows.map((r) => tableRow(nameOf(r.type), r, stats))], 3, 2);
+  const cells = rows.map((r) => ({ bytes: r.bytes, name: nameOf(r.type), cells: tableRow(nameOf(r.type), r, stats) }));
+  // Largest first. Go's unstable sort leaves rows of equal bytes in an accidental order; here (and in the
+  // oracle's golden) they are ordered by name, then by their text.
+  const byText = (a: string[], b: string[]) => compareStrings(a.join('\t'), b.join('\t'));
+  cells.sort((a, b) => b.bytes - a.bytes || compareStrings(a.name, b.name) || byText(a.cells, b.cells));
+  return alignColumns([...TABLE_HEAD, ...cells.map((c) => c.cells)], 3, 2);
 }
 
 const TABLE_HEAD = [
@@ -195,6 +198,11 @@ export function formatTraceStats(stats: TraceStats): string {
     `string table: ${stats.strings.count} strings, ${stats.strings.bytes} bytes of text\n` +
     `stack table: ${stats.stacks.count} stacks, ${stats.stacks.frames} frames\n\n`;
   return head + alignColumns([...TABLE_HEAD, ...stats.byType.map((r) => tableRow(r.name, r, stats))], 3, 2);
+}
+
+/** Go's string order (bytes; for these ASCII names, UTF-16 code units give the same). */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `value / total * 100` as Go's `%.2f%%` prints it (NaN when the total is 0). */

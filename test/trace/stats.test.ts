@@ -4,7 +4,6 @@ import { GodiagError } from '../../src/internal/errors.js';
 import { EventType, WIRE_VERSIONS, specsFor, type WireVersion } from '../../src/trace/spec/index.js';
 import { encodeRawEvents, readRawEventsSync, type RawEvent } from '../../src/trace/wire/index.js';
 import { footprintText, formatFootprint, formatTraceStats, traceStats, traceStatsSync } from '../../src/trace/stats.js';
-import { goSortFunc } from '../../src/trace/text/go-sort.js';
 import { uvarintSize } from '../../src/trace/wire/varint.js';
 import { fixtureBytes, loadManifest } from '../support/fixtures.js';
 import { cut, cutPoints, makeSource, SOURCE_KINDS } from '../support/split.js';
@@ -133,23 +132,4 @@ describe('trace stats', () => {
       }
     },
   );
-});
-
-describe('Go-order sort', () => {
-  test.prop([fc.array(fc.record({ key: fc.integer({ min: 0, max: 5 }), id: fc.nat() }), { maxLength: 400 })])(
-    'sorts and keeps every element (Go\'s tie order itself is proven by the -d=footprint goldens)',
-    (items) => {
-      const data = items.slice();
-      goSortFunc(data, (a, b) => a.key - b.key);
-      for (let i = 1; i < data.length; i++) expect(data[i - 1]!.key).toBeLessThanOrEqual(data[i]!.key);
-      expect([...data].sort((a, b) => a.key - b.key || a.id - b.id)).toEqual([...items].sort((a, b) => a.key - b.key || a.id - b.id));
-    },
-  );
-
-  test.prop([fc.array(fc.integer(), { minLength: 0, maxLength: 3000 })])('agrees with a stable sort on distinct keys', (xs) => {
-    const distinct = [...new Set(xs)];
-    const data = distinct.slice();
-    goSortFunc(data, (a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    expect(data).toEqual(distinct.slice().sort((a, b) => a - b));
-  });
 });

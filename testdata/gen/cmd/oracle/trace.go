@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -62,14 +64,68 @@ func traceWire(data []byte, w *canon.Writer) error {
 
 // traceFootprint prints the footprint table of the reference tool. It has no
 // fallback: its rows name every event type of the tool's table for the
-// trace's version (others as "<unknown (N)>") and rows of equal bytes come
-// in the order of Go's unstable sort, so the text depends on the tool.
+// trace's version (others as "<unknown (N)>"), so the text depends on the
+// tool. The tool sorts rows by bytes with an unstable sort, which leaves rows
+// of equal bytes in an order that is an accident of the sort algorithm; the
+// oracle puts those in a canonical order (by name, then by line), and the
+// TypeScript side sorts the same way. Everything else is the tool's text.
 func traceFootprint(data []byte, w *canon.Writer) error {
 	out, err := runTraceTool(referenceToolchain, data, "-d=footprint")
 	if err != nil {
 		return err
 	}
-	return w.Line(map[string]any{"footprint": out})
+	canonical, err := canonicalFootprint(out)
+	if err != nil {
+		return err
+	}
+	return w.Line(map[string]any{"footprint": canonical})
+}
+
+// canonicalFootprint reorders the rows of a footprint table (after its two
+// header lines) by bytes, largest first, then by name, then by the whole
+// line. Column widths do not depend on row order, so the lines are kept as
+// the tool aligned them.
+func canonicalFootprint(out string) (string, error) {
+	lines := strings.SplitAfter(out, "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) < 2 {
+		return "", fmt.Errorf("footprint: expected a table, got %q", out)
+	}
+	type row struct {
+		line, name string
+		bytes      int64
+	}
+	rows := make([]row, 0, len(lines)-2)
+	for _, l := range lines[2:] {
+		f := strings.Fields(l)
+		if len(f) < 4 {
+			return "", fmt.Errorf("footprint: unexpected row %q", l)
+		}
+		n, err := strconv.ParseInt(f[len(f)-4], 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("footprint: bytes of row %q: %v", l, err)
+		}
+		rows = append(rows, row{line: l, name: strings.Join(f[:len(f)-4], " "), bytes: n})
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.bytes != b.bytes {
+			return a.bytes > b.bytes
+		}
+		if a.name != b.name {
+			return a.name < b.name
+		}
+		return a.line < b.line
+	})
+	var sb strings.Builder
+	sb.WriteString(lines[0])
+	sb.WriteString(lines[1])
+	for _, r := range rows {
+		sb.WriteString(r.line)
+	}
+	return sb.String(), nil
 }
 
 // traceToolPaths caches, per toolchain, the executable `go tool trace` runs
