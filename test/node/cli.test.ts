@@ -73,7 +73,10 @@ describe('godiag CLI', () => {
     }
     const io = fakeIo();
     await main(['trace', 'dump', 'x'], io);
-    expect(io.err()).toMatch(/no commands are available yet/);
+    expect(io.err()).toMatch(/godiag trace: unknown command "dump"; commands: raw, stats, cut, encode/);
+    const later = fakeIo();
+    await main(['gosym', 'x'], later);
+    expect(later.err()).toMatch(/no commands are available yet/);
   });
 
   it('pprof dump prints what the oracle printed', async () => {
