@@ -33,7 +33,7 @@ export interface Fixture {
   goos: string;
   goarch: string;
   program: string;
-  /** What the file holds, for profiles and dumps: cpu, heap, allocs, goroutine, …, goroutine-debug2, crash-all. */
+  /** What the file holds: for profiles and dumps cpu, heap, allocs, goroutine, …, goroutine-debug2, crash-all; for traces mixed, allocfree, flight-recorder, go-test. */
   kind?: string;
   command: string;
   storage: 'gzip' | 'raw';
