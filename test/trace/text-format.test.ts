@@ -10,14 +10,11 @@ import {
   parseTextTrace,
   parseTraceTest,
   parseTxtar,
-  wireDumpChunks,
   wireDumpText,
   type TextTrace,
   type Txtar,
 } from '../../src/trace/text/index.js';
 import { isSpace } from '../../src/trace/text/unicode.js';
-import { fixtureBytes, loadManifest } from '../support/fixtures.js';
-import { cut, cutPoints, makeSource, SOURCE_KINDS } from '../support/split.js';
 
 const enc = new TextEncoder();
 
@@ -153,44 +150,6 @@ describe('text trace format', () => {
     expect(err('Trace Go1.26\nString id=1\n\tdata="unterminated\n')).toMatchObject({ code: ErrorCode.Corrupt, message: expect.stringMatching(/line 3:/) });
     expect(err('Trace Go1.26\nStack id=1 nframes=2\n\tpc=1 func=2 file=3 line=4\n')).toMatchObject({ code: ErrorCode.Truncated });
     expect(err('Trace Go1.26\nStack id=1 nframes=99999999\n')).toMatchObject({ code: ErrorCode.LimitExceeded });
-  });
-});
-
-describe('wire dump', () => {
-  const wireFixtures = loadManifest().fixtures.filter((f) => f.format === 'trace' && !/go1\.(19|20|21)\./.test(f.goVersion));
-  const sample = fixtureBytes(wireFixtures.at(-1)!);
-  const whole = wireDumpText(sample);
-  const wholeText = wireDumpText(sample, { form: 'text' });
-
-  test.prop([fc.constantFrom(...SOURCE_KINDS), cutPoints(sample.length), fc.constantFrom('wire' as const, 'text' as const)], { numRuns: 8 })(
-    'streaming prints the same text for any chunking and source kind',
-    async (kind, points, form) => {
-      let out = '';
-      for await (const piece of wireDumpChunks(makeSource(kind, cut(sample, points)), { form })) out += piece;
-      expect(out === (form === 'wire' ? whole : wholeText)).toBe(true);
-    },
-  );
-
-  it('reads its own -d=wire text back to the same events', () => {
-    const raw = readRawEventsSync(sample);
-    const parsed = parseTextTrace(whole, { wireVersion: raw.version });
-    expect(parsed.events.length).toBe(raw.events.length);
-    expect(wireDumpText(encodeRawEvents(raw.version, parsed.events)) === whole).toBe(true);
-  });
-
-  it('prints every event before a truncation, then throws', async () => {
-    const cutAt = Math.floor(sample.length / 2);
-    let out = '';
-    let error: unknown;
-    try {
-      for await (const piece of wireDumpChunks(sample.subarray(0, cutAt))) out += piece;
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ code: ErrorCode.Truncated });
-    expect(out.length).toBeGreaterThan(0);
-    expect(whole.startsWith(out)).toBe(true);
-    expect(() => wireDumpText(sample.subarray(0, cutAt))).toThrow(GodiagError);
   });
 });
 
