@@ -3,27 +3,13 @@ import { fc, test } from '@fast-check/vitest';
 import { GodiagError } from '../../src/internal/errors.js';
 import { encodeRawEvents, readRawEventsSync } from '../../src/trace/wire/index.js';
 import { footprintText, traceStats, traceStatsSync } from '../../src/trace/stats.js';
-import { uvarintSize } from '../../src/trace/wire/varint.js';
 import { fixtureBytes, loadManifest } from '../support/fixtures.js';
 import { cut, cutPoints, makeSource, SOURCE_KINDS } from '../support/split.js';
+import { referenceStats } from '../support/trace-stats.js';
 
 const wireFixtures = loadManifest().fixtures.filter((f) => f.format === 'trace' && !/go1\.(19|20|21)\./.test(f.goVersion));
 
 /** The per-type tally computed from the raw event reader's events: the reference for the skimming counter. */
-function referenceStats(bytes: Uint8Array) {
-  const { events } = readRawEventsSync(bytes);
-  const byType = new Map<number, { count: number; bytes: number }>();
-  for (const e of events) {
-    let size = 1;
-    for (const a of e.args) size += uvarintSize(a);
-    if (e.data !== undefined) size += uvarintSize(e.data.length) + e.data.length;
-    const t = byType.get(e.type) ?? { count: 0, bytes: 0 };
-    t.count++;
-    t.bytes += size;
-    byType.set(e.type, t);
-  }
-  return [...byType].map(([type, t]) => ({ type, ...t })).sort((a, b) => a.type - b.type);
-}
 
 describe('trace stats', () => {
   for (const f of wireFixtures) {

@@ -4,8 +4,8 @@ import { GodiagError } from '../../src/internal/errors.js';
 import { EventType, WIRE_VERSIONS, specsFor, type WireVersion } from '../../src/trace/spec/index.js';
 import { encodeRawEvents, readRawEventsSync, type RawEvent } from '../../src/trace/wire/index.js';
 import { formatFootprint, formatTraceStats, traceStats, traceStatsSync } from '../../src/trace/stats.js';
-import { uvarintSize } from '../../src/trace/wire/varint.js';
 import { cut, cutPoints, makeSource } from '../support/split.js';
+import { referenceStats } from '../support/trace-stats.js';
 
 /** Random events of any type the version defines (frames and data as the spec says). */
 function eventsOf(version: WireVersion): fc.Arbitrary<RawEvent[]> {
@@ -30,20 +30,6 @@ function eventsOf(version: WireVersion): fc.Arbitrary<RawEvent[]> {
 const traceArb = fc.constantFrom(...WIRE_VERSIONS).chain((v) => eventsOf(v).map((events) => ({ version: v, events })));
 
 /** The per-type tally computed from the raw event reader's events: the reference for the skimming counter. */
-function referenceStats(bytes: Uint8Array) {
-  const { events } = readRawEventsSync(bytes);
-  const byType = new Map<number, { count: number; bytes: number }>();
-  for (const e of events) {
-    let size = 1;
-    for (const a of e.args) size += uvarintSize(a);
-    if (e.data !== undefined) size += uvarintSize(e.data.length) + e.data.length;
-    const t = byType.get(e.type) ?? { count: 0, bytes: 0 };
-    t.count++;
-    t.bytes += size;
-    byType.set(e.type, t);
-  }
-  return [...byType].map(([type, t]) => ({ type, ...t })).sort((a, b) => a.type - b.type);
-}
 
 const outcome = (f: () => unknown) => {
   try {
