@@ -5,26 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/commands.js';
+import { fakeIo } from '../support/cli.js';
 import { fixtureBytes, goldenCommands, goldenPath, loadManifest, ROOT } from '../support/fixtures.js';
-
-function fakeIo(stdin?: Uint8Array[]): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
-    stderr: { write: (s: string) => ((err += s), true), isTTY: false } as unknown as NodeJS.WriteStream,
-    ...(stdin
-      ? {
-          stdin: (async function* () {
-            yield* stdin;
-          })(),
-        }
-      : {}),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'godiag-cli-'));
 const manifest = loadManifest();

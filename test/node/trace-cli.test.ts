@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/commands.js';
+import { fakeIo } from '../support/cli.js';
 import { canonicalJson } from '../../src/internal/canonical-json.js';
 import { footprintText, formatTraceStats, traceStatsSync } from '../../src/trace/stats.js';
 import { formatTraceTest, parseTextTrace, wireDumpText } from '../../src/trace/text/index.js';
@@ -14,24 +14,6 @@ import { encodeRawEvents, readRawEventsSync } from '../../src/trace/wire/index.j
 import { EventType } from '../../src/trace/spec/index.js';
 import { cutTraceSync } from '../../src/trace/cut.js';
 import { FIXTURES, fixtureBytes, loadManifest } from '../support/fixtures.js';
-
-function fakeIo(stdin?: Uint8Array[]): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
-    stderr: { write: (s: string) => ((err += s), true), isTTY: false } as unknown as NodeJS.WriteStream,
-    ...(stdin
-      ? {
-          stdin: (async function* () {
-            yield* stdin;
-          })(),
-        }
-      : {}),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'godiag-trace-cli-'));
 // The smallest Go 1.25 trace keeps the test quick.

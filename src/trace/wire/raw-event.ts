@@ -85,14 +85,7 @@ export function decodeRawEventAt(
     p = scan.pos;
   }
   if (spec.isStack) {
-    const n = args[1]!;
-    if (typeof n !== 'number' || n > maxFrames) {
-      throw new GodiagError(ErrorCode.LimitExceeded, {
-        format: 'trace',
-        offset: base + pos,
-        message: `stack event announces ${n} frames, more than the limit of ${maxFrames}`,
-      });
-    }
+    const n = frameCount(args[1]!, maxFrames, base + pos);
     for (let i = 0; i < 4 * n; i++) {
       const v = uvarintAt(buf, p, end, base);
       if (v === INCOMPLETE) return null;
@@ -106,17 +99,11 @@ export function decodeRawEventAt(
     const len = uvarintAt(buf, p, end, base);
     if (len === INCOMPLETE) return null;
     if (scan.pos - p > 1 && buf[scan.pos - 1] === 0) padded = true;
-    if (typeof len !== 'number' || len > maxDataBytes) {
-      throw new GodiagError(ErrorCode.LimitExceeded, {
-        format: 'trace',
-        offset: base + p,
-        message: `${spec.name} event announces ${len} bytes of data, more than the limit of ${maxDataBytes}`,
-      });
-    }
+    const n = dataLength(spec.name, len, maxDataBytes, base + p);
     p = scan.pos;
-    if (end - p < len) return null;
-    data = buf.subarray(p, p + len);
-    p += len;
+    if (end - p < n) return null;
+    data = buf.subarray(p, p + n);
+    p += n;
   }
   decoded.end = p;
   const ev: RawEvent = { type, args, data, offset: base + pos, varintWidths: undefined };
@@ -156,14 +143,8 @@ export function skipRawEventAt(
     p = scan.pos;
   }
   if (spec.isStack) {
-    if (typeof frames !== 'number' || frames > maxFrames) {
-      throw new GodiagError(ErrorCode.LimitExceeded, {
-        format: 'trace',
-        offset: base + pos,
-        message: `stack event announces ${frames} frames, more than the limit of ${maxFrames}`,
-      });
-    }
-    for (let i = 0; i < 4 * frames; i++) {
+    const n = frameCount(frames, maxFrames, base + pos);
+    for (let i = 0; i < 4 * n; i++) {
       if (uvarintAt(buf, p, end, base) === INCOMPLETE) return -1;
       p = scan.pos;
     }
@@ -171,18 +152,36 @@ export function skipRawEventAt(
   if (spec.hasData) {
     const len = uvarintAt(buf, p, end, base);
     if (len === INCOMPLETE) return -1;
-    if (typeof len !== 'number' || len > maxDataBytes) {
-      throw new GodiagError(ErrorCode.LimitExceeded, {
-        format: 'trace',
-        offset: base + p,
-        message: `${spec.name} event announces ${len} bytes of data, more than the limit of ${maxDataBytes}`,
-      });
-    }
+    const n = dataLength(spec.name, len, maxDataBytes, base + p);
     p = scan.pos;
-    if (end - p < len) return -1;
-    p += len;
+    if (end - p < n) return -1;
+    p += n;
   }
   return p;
+}
+
+/** A stack event's frame count, checked against the limit before anything is read for it. */
+function frameCount(n: ArgValue, maxFrames: number, offset: number): number {
+  if (typeof n !== 'number' || n > maxFrames) {
+    throw new GodiagError(ErrorCode.LimitExceeded, {
+      format: 'trace',
+      offset,
+      message: `stack event announces ${n} frames, more than the limit of ${maxFrames}`,
+    });
+  }
+  return n;
+}
+
+/** A data trailer's length, checked against the limit before anything is read for it. */
+function dataLength(event: string, len: ArgValue, maxDataBytes: number, offset: number): number {
+  if (typeof len !== 'number' || len > maxDataBytes) {
+    throw new GodiagError(ErrorCode.LimitExceeded, {
+      format: 'trace',
+      offset,
+      message: `${event} event announces ${len} bytes of data, more than the limit of ${maxDataBytes}`,
+    });
+  }
+  return len;
 }
 
 function widthsOf(buf: Uint8Array, pos: number, count: number): Uint8Array {
