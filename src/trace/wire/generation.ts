@@ -81,6 +81,8 @@ export interface ExperimentalBatchData {
 export interface ExperimentalBatch extends ExperimentalBatchData {
   /** Byte offset of the batch. */
   offset: number;
+  /** Byte offset of `data[0]`. */
+  dataOffset: number;
 }
 
 /** A raw event of a per-M batch, with its absolute time. */
@@ -230,7 +232,7 @@ class GenerationBuilder {
     this.g.end = b.dataOffset + b.data.length;
     if (b.kind === 'experimental') {
       if (b.experiment === 0) throw corrupt('trace', b.offset, 'experimental batch with experiment ID 0 (none)');
-      this.g.experimentalBatches.push({ experiment: b.experiment, m: b.m, time: b.time, data: b.data, offset: b.offset });
+      this.g.experimentalBatches.push({ experiment: b.experiment, m: b.m, time: b.time, data: b.data, offset: b.offset, dataOffset: b.dataOffset });
       return;
     }
     if (b.kind === 'end-of-generation') return;

@@ -42,3 +42,10 @@ export {
   type StackFrameData,
   type TimedEvent,
 } from './generation.js';
+export {
+  decodeAllocFreeBatch,
+  type AllocFreeBatch,
+  type AllocFreeInfoBatch,
+  type AllocFreeType,
+  type AllocFreeTypesBatch,
+} from './allocfree.js';
