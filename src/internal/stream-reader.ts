@@ -20,6 +20,8 @@ export class StreamReader {
   private pos = 0;
   private consumedBefore = 0; // absolute offset of buf[0]
   private ended = false;
+  /** Rests of chunks a fill took only the start of. */
+  private queue: Uint8Array[] = [];
 
   constructor(chunks: AsyncIterable<Uint8Array>, format: FormatName) {
     this.source = chunks[Symbol.asyncIterator]();
@@ -37,28 +39,73 @@ export class StreamReader {
   }
 
   /**
-   * Buffers at least `n` unread bytes if the stream has them.
+   * Buffers at least `n` unread bytes if the stream has them. Only the bytes asked for are copied out of the
+   * next chunks (the rest of a chunk waits its turn), and a used-up window moves to the next chunk without
+   * copying when that chunk is long enough.
    * @returns false if the stream ended first (what is left stays buffered).
    */
   async fill(n: number): Promise<boolean> {
-    let have = this.buf.length - this.pos;
-    if (have >= n) return true;
-    // Gather whole chunks first and join once: appending chunk by chunk would copy quadratically
-    // when one large read spans many small chunks.
-    const parts = have > 0 ? [this.buf.subarray(this.pos)] : [];
-    while (have < n && !this.ended) {
-      const r = await this.source.next();
-      if (r.done) {
-        this.ended = true;
-        break;
-      }
-      parts.push(r.value);
-      have += r.value.length;
+    if (this.buf.length - this.pos >= n) return true;
+    if (this.buf.length === this.pos) {
+      const c = await this.nextChunk();
+      if (c === undefined) return false;
+      this.consumedBefore += this.buf.length;
+      this.buf = c;
+      this.pos = 0;
+      if (c.length >= n) return true;
+    }
+    // Gather the parts first and join once: appending part by part would copy quadratically when one
+    // large read spans many small chunks.
+    const parts = [this.buf.subarray(this.pos)];
+    let have = parts[0]!.length;
+    while (have < n) {
+      const c = await this.nextChunk();
+      if (c === undefined) break;
+      const take = Math.min(c.length, n - have);
+      parts.push(take === c.length ? c : c.subarray(0, take));
+      if (take < c.length) this.queue.unshift(c.subarray(take));
+      have += take;
     }
     this.consumedBefore += this.pos;
     this.buf = concat(parts, have);
     this.pos = 0;
     return have >= n;
+  }
+
+  private async nextChunk(): Promise<Uint8Array | undefined> {
+    const queued = this.queue.shift();
+    if (queued !== undefined) return queued;
+    if (this.ended) return undefined;
+    const r = await this.source.next();
+    if (r.done) {
+      this.ended = true;
+      return undefined;
+    }
+    return r.value;
+  }
+
+  /**
+   * The buffered bytes as one array, for decoders that read in place: `window[windowPos]` is the next unread
+   * byte. Valid until the next `fill` or read; consume what was decoded with {@link StreamReader.consumeTo}.
+   */
+  get window(): Uint8Array {
+    return this.buf;
+  }
+
+  /** Position of the next unread byte in {@link StreamReader.window}. */
+  get windowPos(): number {
+    return this.pos;
+  }
+
+  /** Absolute offset of `window[0]`. */
+  get windowOffset(): number {
+    return this.consumedBefore;
+  }
+
+  /** Marks the window's bytes before `pos` as consumed (after decoding them in place). */
+  consumeTo(pos: number): void {
+    if (pos < this.pos || pos > this.buf.length) throw new RangeError(`consumeTo(${pos}) is outside the unread window ${this.pos}..${this.buf.length}`);
+    this.pos = pos;
   }
 
   /** True when every byte of the stream has been consumed. */
@@ -138,6 +185,7 @@ export class StreamReader {
   /** Stops the underlying stream early (releasing a file or network stream). */
   async close(): Promise<void> {
     this.ended = true;
+    this.queue = [];
     await this.source.return?.();
   }
 }

@@ -5,9 +5,9 @@
  */
 
 import { truncated, type GodiagError } from '../internal/errors.js';
-import type { Source } from '../internal/input.js';
+import { chunks, type Source } from '../internal/input.js';
 import { specsFor, type WireVersion } from './spec/versions.js';
-import { ChunkReader } from './wire/chunk-reader.js';
+import { StreamReader } from '../internal/stream-reader.js';
 import { readWireHeader } from './wire/header.js';
 import { decodeRawEventAt, decoded, DEFAULT_MAX_DATA_BYTES, DEFAULT_MAX_FRAMES, type RawEventLimits } from './wire/raw-event.js';
 import type { RawReadOptions } from './wire/raw.js';
@@ -114,34 +114,34 @@ export function traceStatsSync(bytes: Uint8Array, options: RawEventLimits = {}):
  * @throws GodiagError where the bytes stop being a trace (as the raw event reader reports it).
  */
 export async function traceStats(source: Source, options: RawReadOptions = {}): Promise<TraceStats> {
-  const r = new ChunkReader(source, options);
+  const r = new StreamReader(chunks(source, options), 'trace');
   try {
-    await r.ensure(TRACE_HEADER_BYTES);
-    const version = readWireHeader(r.buf.subarray(r.pos, r.pos + TRACE_HEADER_BYTES));
-    r.pos += TRACE_HEADER_BYTES;
+    await r.fill(TRACE_HEADER_BYTES);
+    const version = readWireHeader(r.window.subarray(r.windowPos, r.windowPos + TRACE_HEADER_BYTES));
+    r.consumeTo(r.windowPos + TRACE_HEADER_BYTES);
     const specs = specsFor(version);
     const maxData = options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES;
     const maxFrames = options.maxFrames ?? DEFAULT_MAX_FRAMES;
     const t = new Tally(specs, TRACE_HEADER_BYTES, maxData, maxFrames);
     let want = 64;
     for (;;) {
-      if (r.available === 0 && !(await r.ensure(1))) break;
-      r.pos = t.skim(r.buf, r.pos, r.buf.length, r.base);
-      if (r.available === 0) continue;
-      const ev = decodeRawEventAt(specs, r.buf, r.pos, r.buf.length, r.base, maxData, maxFrames);
+      if (r.buffered === 0 && !(await r.fill(1))) break;
+      r.consumeTo(t.skim(r.window, r.windowPos, r.window.length, r.windowOffset));
+      if (r.buffered === 0) continue;
+      const ev = decodeRawEventAt(specs, r.window, r.windowPos, r.window.length, r.windowOffset, maxData, maxFrames);
       if (ev !== null) {
-        t.add(ev, r.base + decoded.end);
-        r.pos = decoded.end;
+        t.add(ev, r.windowOffset + decoded.end);
+        r.consumeTo(decoded.end);
         want = 64;
         continue;
       }
       // The event runs past the window: widen it (doubling, so a long event costs linear time) and retry.
-      want = Math.max(want, r.available * 2);
-      if (!(await r.ensure(want))) {
-        const last = decodeRawEventAt(specs, r.buf, r.pos, r.buf.length, r.base, maxData, maxFrames);
-        if (last === null) throw truncatedEvent(r.base + r.buf.length, r.offset);
-        t.add(last, r.base + decoded.end);
-        r.pos = decoded.end;
+      want = Math.max(want, r.buffered * 2);
+      if (!(await r.fill(want))) {
+        const last = decodeRawEventAt(specs, r.window, r.windowPos, r.window.length, r.windowOffset, maxData, maxFrames);
+        if (last === null) throw truncatedEvent(r.windowOffset + r.window.length, r.offset);
+        t.add(last, r.windowOffset + decoded.end);
+        r.consumeTo(decoded.end);
       }
     }
     return result(t, version);

@@ -145,3 +145,26 @@ describe('StreamReader', () => {
     await expect(r.expectEnd('the profile')).rejects.toMatchObject({ code: ErrorCode.Corrupt, offset: 0 });
   });
 });
+
+describe('StreamReader window', () => {
+  test.prop([fc.uint8Array({ maxLength: 3000 }), cutPoints(3000), fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 40 })])(
+    'reading in place through fill, window and consumeTo gives the bytes and offsets of the whole',
+    async (bytes, points, steps) => {
+      const r = new StreamReader(chunks(cut(bytes, points)), 'input');
+      const seen: number[] = [];
+      for (let i = 0; ; i++) {
+        const want = steps[i % steps.length]!;
+        const full = await r.fill(want);
+        const take = Math.min(want, r.buffered);
+        if (take === 0) break;
+        expect(full || r.buffered < want).toBe(true);
+        expect(r.windowOffset + r.windowPos).toBe(r.offset);
+        expect(r.offset).toBe(seen.length);
+        seen.push(...r.window.subarray(r.windowPos, r.windowPos + take));
+        r.consumeTo(r.windowPos + take);
+      }
+      expect(seen).toEqual([...bytes]);
+      expect(() => r.consumeTo(r.window.length + 1)).toThrow(RangeError);
+    },
+  );
+});

@@ -5,11 +5,11 @@
  */
 
 import { ErrorCode, GodiagError, corrupt, truncated } from '../../internal/errors.js';
-import type { InputOptions, Source } from '../../internal/input.js';
+import { chunks, type InputOptions, type Source } from '../../internal/input.js';
 import { TRACE_HEADER_BYTES } from '../header.js';
 import { EventType, MAX_BATCH_SIZE } from '../spec/events.js';
 import { specsFor, type VersionSpecs, type WireVersion } from '../spec/versions.js';
-import { ChunkReader } from './chunk-reader.js';
+import { StreamReader } from '../../internal/stream-reader.js';
 import { readWireHeader } from './header.js';
 import { decodeRawEventAt, decoded, type RawEvent } from './raw-event.js';
 import { INCOMPLETE, scan, uvarintAt, type ArgValue } from './varint.js';
@@ -181,11 +181,11 @@ export async function readBatches(
   source: Source,
   options: BatchReadOptions & InputOptions = {},
 ): Promise<BatchStream<AsyncGenerator<Batch, void, undefined>>> {
-  const r = new ChunkReader(source, options);
+  const r = new StreamReader(chunks(source, options), 'trace');
   try {
-    await r.ensure(TRACE_HEADER_BYTES);
-    const version = readWireHeader(r.buf.subarray(r.pos, r.pos + TRACE_HEADER_BYTES));
-    r.pos += TRACE_HEADER_BYTES;
+    await r.fill(TRACE_HEADER_BYTES);
+    const version = readWireHeader(r.window.subarray(r.windowPos, r.windowPos + TRACE_HEADER_BYTES));
+    r.consumeTo(r.windowPos + TRACE_HEADER_BYTES);
     return { version, batches: streamBatches(r, specsFor(version), options.maxBatchBytes ?? MAX_BATCH_SIZE) };
   } catch (e) {
     await r.close();
@@ -193,22 +193,22 @@ export async function readBatches(
   }
 }
 
-async function* streamBatches(r: ChunkReader, specs: VersionSpecs, maxSize: number): AsyncGenerator<Batch, void, undefined> {
+async function* streamBatches(r: StreamReader, specs: VersionSpecs, maxSize: number): AsyncGenerator<Batch, void, undefined> {
   try {
     for (;;) {
-      if (r.available < MAX_HEADER) {
-        await r.ensure(MAX_HEADER);
-        if (r.available === 0) return;
+      if (r.buffered < MAX_HEADER) {
+        await r.fill(MAX_HEADER);
+        if (r.buffered === 0) return;
       }
       const start = r.offset;
-      const b = decodeBatchHeaderAt(specs, r.buf, r.pos, r.buf.length, r.base, maxSize);
-      if (b === null) throw truncatedBatch(r.base + r.buf.length, start);
-      r.pos = hdr.dataPos;
+      const b = decodeBatchHeaderAt(specs, r.window, r.windowPos, r.window.length, r.windowOffset, maxSize);
+      if (b === null) throw truncatedBatch(r.windowOffset + r.window.length, start);
+      r.consumeTo(hdr.dataPos);
       const size = hdr.size;
-      if (r.available < size && !(await r.ensure(size))) throw truncatedBatch(r.base + r.buf.length, start);
-      b.data = r.buf.subarray(r.pos, r.pos + size);
+      if (r.buffered < size && !(await r.fill(size))) throw truncatedBatch(r.windowOffset + r.window.length, start);
+      b.data = r.window.subarray(r.windowPos, r.windowPos + size);
       b.dataOffset = r.offset;
-      r.pos += size;
+      r.consumeTo(r.windowPos + size);
       yield b;
     }
   } finally {

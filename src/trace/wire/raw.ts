@@ -5,11 +5,11 @@
  */
 
 import { truncated } from '../../internal/errors.js';
-import type { InputOptions, Source } from '../../internal/input.js';
+import { chunks, type InputOptions, type Source } from '../../internal/input.js';
 import { ByteWriter } from '../../internal/writer.js';
 import { TRACE_HEADER_BYTES } from '../header.js';
 import { specsFor, type WireVersion } from '../spec/versions.js';
-import { ChunkReader } from './chunk-reader.js';
+import { StreamReader } from '../../internal/stream-reader.js';
 import { readWireHeader, wireHeaderBytes } from './header.js';
 import {
   decodeRawEventAt,
@@ -88,11 +88,11 @@ export async function readRawEvents(
   source: Source,
   options: RawReadOptions = {},
 ): Promise<RawEventStream<AsyncGenerator<RawEvent, void, undefined>>> {
-  const r = new ChunkReader(source, options);
+  const r = new StreamReader(chunks(source, options), 'trace');
   try {
-    await r.ensure(TRACE_HEADER_BYTES);
-    const version = readWireHeader(r.buf.subarray(r.pos, r.pos + TRACE_HEADER_BYTES));
-    r.pos += TRACE_HEADER_BYTES;
+    await r.fill(TRACE_HEADER_BYTES);
+    const version = readWireHeader(r.window.subarray(r.windowPos, r.windowPos + TRACE_HEADER_BYTES));
+    r.consumeTo(r.windowPos + TRACE_HEADER_BYTES);
     return { version, events: streamEvents(r, version, options) };
   } catch (e) {
     await r.close();
@@ -100,28 +100,28 @@ export async function readRawEvents(
   }
 }
 
-async function* streamEvents(r: ChunkReader, version: WireVersion, options: RawEventLimits): AsyncGenerator<RawEvent, void, undefined> {
+async function* streamEvents(r: StreamReader, version: WireVersion, options: RawEventLimits): AsyncGenerator<RawEvent, void, undefined> {
   const specs = specsFor(version);
   const maxData = options.maxDataBytes ?? DEFAULT_MAX_DATA_BYTES;
   const maxFrames = options.maxFrames ?? DEFAULT_MAX_FRAMES;
   try {
     let want = 64;
     for (;;) {
-      if (r.available === 0 && !(await r.ensure(1))) return;
-      const ev = decodeRawEventAt(specs, r.buf, r.pos, r.buf.length, r.base, maxData, maxFrames);
+      if (r.buffered === 0 && !(await r.fill(1))) return;
+      const ev = decodeRawEventAt(specs, r.window, r.windowPos, r.window.length, r.windowOffset, maxData, maxFrames);
       if (ev === null) {
         // The event runs past the window: widen it (doubling, so a long event costs linear time) and retry.
-        want = Math.max(want, r.available * 2);
-        if (!(await r.ensure(want))) {
-          const retry = decodeRawEventAt(specs, r.buf, r.pos, r.buf.length, r.base, maxData, maxFrames);
-          if (retry === null) throw truncatedEvent(r.base + r.buf.length, r.offset);
-          r.pos = decoded.end;
+        want = Math.max(want, r.buffered * 2);
+        if (!(await r.fill(want))) {
+          const retry = decodeRawEventAt(specs, r.window, r.windowPos, r.window.length, r.windowOffset, maxData, maxFrames);
+          if (retry === null) throw truncatedEvent(r.windowOffset + r.window.length, r.offset);
+          r.consumeTo(decoded.end);
           yield retry;
         }
         continue;
       }
       want = 64;
-      r.pos = decoded.end;
+      r.consumeTo(decoded.end);
       yield ev;
     }
   } finally {
