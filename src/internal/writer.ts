@@ -8,6 +8,24 @@
 import { encodeUtf8 } from './utf8.js';
 import { zigzagEncode } from './int64.js';
 
+/** Bytes in the shortest varint encoding of `v` (0..2^64−1). */
+export function uvarintSize(v: number | bigint): number {
+  if (typeof v === 'number') {
+    let n = 1;
+    while (v >= 128) {
+      v = Math.floor(v / 128);
+      n++;
+    }
+    return n;
+  }
+  let n = 1;
+  while (v >= 128n) {
+    v >>= 7n;
+    n++;
+  }
+  return n;
+}
+
 /** A growable little- or big-endian byte writer. */
 export class ByteWriter {
   private buf: Uint8Array;

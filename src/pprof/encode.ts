@@ -6,7 +6,7 @@
  */
 
 import { gzipSync } from 'fflate';
-import { ByteWriter } from '../internal/writer.js';
+import { ByteWriter, uvarintSize } from '../internal/writer.js';
 import { LabelColumn, type Label, type Profile, type ValueType } from './profile.js';
 import { LITTLE_ENDIAN } from '../internal/protowire.js';
 
@@ -79,16 +79,6 @@ function repeated(w: ByteWriter, scratch: ByteWriter, field: number, values: Arr
     int64Element(w, values, words, i);
   }
 }
-/** Bytes in the varint encoding of a non-negative safe integer. */
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
 function message(w: ByteWriter, field: number, body: ByteWriter): void {
   key(w, field, LEN);
   w.uvarint(body.length).bytes(body.view());
@@ -206,7 +196,7 @@ export function encodeUncompressed(p: Profile): Uint8Array {
       for (let k = from; k < to; k++) n += idLength[stacks[k]!]!;
     }
     // Field 1's keys are one byte: one key and a length when packed, one key per id otherwise.
-    const stackPart = frames > 2 ? 1 + varintSize(n) + n : frames + n;
+    const stackPart = frames > 2 ? 1 + uvarintSize(n) + n : frames + n;
     key(w, 2, LEN);
     w.uvarint(stackPart + body.length);
     if (frames > 2) {

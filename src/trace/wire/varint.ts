@@ -61,23 +61,7 @@ function uvarintSlow(buf: Uint8Array, pos: number, end: number, base: number): A
   throw corrupt('trace', base + pos, 'varint overflows 64 bits');
 }
 
-/** The number of bytes the shortest encoding of `v` takes. */
-export function uvarintSize(v: ArgValue): number {
-  if (typeof v === 'number') {
-    let n = 1;
-    while (v >= 128) {
-      v = Math.floor(v / 128);
-      n++;
-    }
-    return n;
-  }
-  let n = 1;
-  while (v >= 128n) {
-    v >>= 7n;
-    n++;
-  }
-  return n;
-}
+export { uvarintSize } from '../../internal/writer.js';
 
 /** Writes `v` as a varint of exactly `width` bytes (padding with continuation bytes) into `out` at `at`. */
 export function putPaddedUvarint(out: Uint8Array, at: number, v: ArgValue, width: number): void {
