@@ -142,8 +142,8 @@ export type Detected = (
  */
 export function detect(head: Uint8Array, complete = head.length < DETECT_BYTES): Detected {
   const compression = detectCompression(head);
-  if (compression !== 'none') {
-    const inner = decompressPrefix(head, compression, DETECT_BYTES);
+  const inner = compression === 'none' ? undefined : inflatedPrefix(head, compression);
+  if (compression !== 'none' && inner !== undefined) {
     if (compression === 'gzip' && looksLikeProfileProto(inner, complete && inner.length < DETECT_BYTES)) {
       return { format: 'pprof', compression: 'gzip' };
     }
@@ -155,6 +155,20 @@ export function detect(head: Uint8Array, complete = head.length < DETECT_BYTES):
   if (found) return found;
   if (looksLikeProfileProto(head, complete)) return { format: 'pprof', compression: 'none' };
   throw notKnown('data that is not');
+}
+
+/**
+ * The start of compressed data, inflated. A zlib header is two bytes with a 1-in-31 check, so plain bytes
+ * can look like one: zlib data that does not inflate is taken for plain bytes (`undefined`). A gzip magic
+ * number is not an accident, so broken gzip data stays an error.
+ */
+function inflatedPrefix(head: Uint8Array, compression: 'gzip' | 'zlib'): Uint8Array | undefined {
+  try {
+    return decompressPrefix(head, compression, DETECT_BYTES);
+  } catch (e) {
+    if (compression === 'zlib' && e instanceof GodiagError) return undefined;
+    throw e;
+  }
 }
 
 function notKnown(what: string): GodiagError {

@@ -121,6 +121,11 @@ describe('detect', () => {
     },
   );
 
+  it('takes text that happens to start with a valid zlib header for plain text', () => {
+    // "8O" is 0x38 0x4f: compression method 8 and a header check that holds, followed by no deflate data.
+    expect(() => detect(new TextEncoder().encode('8Of   '))).toThrow(expect.objectContaining({ code: ErrorCode.NotFormat }));
+  });
+
   test.prop([fc.uint8Array({ maxLength: 600 })])('arbitrary bytes give a result or a godiag error', (b) => {
     try {
       detect(b);
