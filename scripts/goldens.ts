@@ -27,6 +27,7 @@ if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
 const oracle = join(mkdtempSync(join(tmpdir(), 'godiag-oracle-')), 'oracle');
 execFileSync('go', ['build', '-o', oracle, './testdata/gen/cmd/oracle'], { cwd: ROOT, stdio: 'inherit' });
 
+const scratch = mkdtempSync(join(tmpdir(), 'godiag-goldens-'));
 const expected = new Set<string>();
 let differences = 0;
 let compared = 0;
@@ -38,8 +39,14 @@ for (const job of goldenJobs()) {
     continue;
   }
   compared++;
+  // A prepared input (a Go trace test, text) is converted first: the oracle reads the converted bytes.
+  let input = job.input;
+  if (job.prepared === true) {
+    input = join(scratch, 'prepared-input');
+    writeFileSync(input, job.bytes());
+  }
   // TZ=UTC: google/pprof's String() prints the profile's time in the local zone; profileToString uses UTC.
-  const r = spawnSync(oracle, [...job.oracleArgs, job.input], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, TZ: 'UTC' } });
+  const r = spawnSync(oracle, [...job.oracleArgs, input], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, TZ: 'UTC' } });
   if (r.status === 1 && job.rejectionsAreGoldens) {
     // The reference rejects this input; the golden records that, and the TypeScript side must reject it too.
     r.stdout = REJECTED;
@@ -65,7 +72,6 @@ for (const job of goldenJobs()) {
 // The encoder, proven in Go: every profile fixture, read and written again by godiag (gzip), must read in
 // google/pprof exactly as google/pprof's own Write output of the same fixture does.
 let reencoded = 0;
-const scratch = mkdtempSync(join(tmpdir(), 'godiag-reencoded-'));
 for (const fixture of loadManifest().fixtures) {
   if (fixture.format !== 'pprof' && fixture.format !== 'pprof-text') continue;
   const golden = goldenPath(fixture, goldenCommands.find((c) => c.name === 'pprof')!);

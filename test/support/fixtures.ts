@@ -12,7 +12,7 @@ import { dumpProfile } from '../../src/pprof/dump.js';
 import { parseProfileBytes } from '../../src/pprof/parse.js';
 import { profileToString } from '../../src/pprof/string.js';
 import { pprofOpsGoldenCommands } from './pprof-ops-goldens.js';
-import { traceGoldenCommands } from './trace-goldens.js';
+import { traceExtraGoldens, traceGoldenCommands } from './trace-goldens.js';
 import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { GodiagError } from '../../src/internal/errors.js';
@@ -152,6 +152,12 @@ export interface ExtraGolden {
   /** Golden, relative to testdata/goldens. */
   golden: string;
   oracleArgs: string[];
+  /**
+   * Converts the input file into the bytes both sides read, for an input the oracle cannot read as it is (Go's
+   * trace tests are text; Go reads the binary trace its test harness builds from them). The oracle then reads
+   * these bytes from a temporary file.
+   */
+  prepare?(file: Uint8Array): Uint8Array;
   run(bytes: Uint8Array): Promise<string>;
   /** The input is in the shared corpus, which may be absent: then the golden is kept but not compared. */
   corpus?: boolean;
@@ -177,6 +183,8 @@ export const extraGoldens: ExtraGolden[] = [
 ];
 
 extraGoldens.push(quoteGolden);
+
+extraGoldens.push(...traceExtraGoldens);
 
 /** Where the shared third-party corpus sits (absent in a user's clone: tests that need it skip). */
 export const CORPUS = join(ROOT, '..', 'shared', 'corpus');
@@ -215,8 +223,10 @@ export interface GoldenJob {
   rejectionsAreGoldens: boolean;
   /** Absolute path of the golden file. */
   golden: string;
-  /** The input's original bytes (storage gzip removed). */
+  /** The input's original bytes (storage gzip removed), or what {@link ExtraGolden.prepare} makes of them. */
   bytes(): Uint8Array;
+  /** Set when the oracle must read {@link bytes} (from a temporary file) instead of the file at `input`. */
+  prepared?: boolean;
   run(bytes: Uint8Array): Promise<string>;
   /** False when the input is missing (the shared corpus is absent); the job is then skipped. */
   available: boolean;
@@ -241,13 +251,16 @@ export function goldenJobs(manifest: Manifest = loadManifest()): GoldenJob[] {
     }
   }
   for (const e of extraGoldens) {
+    const file = () => new Uint8Array(readFileSync(join(ROOT, e.input)));
+    const prepare = e.prepare?.bind(e);
     jobs.push({
       id: `${e.oracleArgs.join(' ')} ${e.input}`,
       input: join(ROOT, e.input),
       oracleArgs: e.oracleArgs,
       rejectionsAreGoldens: false,
       golden: join(GOLDENS, e.golden),
-      bytes: () => new Uint8Array(readFileSync(join(ROOT, e.input))),
+      bytes: prepare === undefined ? file : () => prepare(file()),
+      ...(prepare === undefined ? {} : { prepared: true }),
       run: e.run,
       available: !e.corpus || existsSync(join(ROOT, e.input)),
     });

@@ -1,13 +1,18 @@
 /**
- * Golden commands of the execution-trace text forms (testdata/gen/cmd/oracle/trace.go): what Go's trace tool
- * prints with `-d=wire` and `-d=footprint`, against `wireDumpText` and `footprintText`.
+ * Golden commands of execution traces: the text forms (testdata/gen/cmd/oracle/trace.go), what Go's trace tool
+ * prints with `-d=wire` and `-d=footprint`, against `wireDumpText` and `footprintText`; and the events
+ * (testdata/gen/cmd/oracle/trace_events.go), what golang.org/x/exp/trace's Reader yields, against
+ * `dumpTraceEvents`, on the fixtures and on the traces of Go's own trace tests in the shared corpus.
  */
 
+import { join } from 'node:path';
 import { canonicalJson } from '../../src/internal/canonical-json.js';
 import { GodiagError } from '../../src/internal/errors.js';
+import { dumpTraceEvents } from '../../src/trace/events/dump.js';
 import { footprintText } from '../../src/trace/stats.js';
-import { wireDumpText } from '../../src/trace/text/index.js';
-import type { Fixture, GoldenCommand } from './fixtures.js';
+import { parseTraceTest, wireDumpText } from '../../src/trace/text/index.js';
+import { encodeRawEvents } from '../../src/trace/wire/index.js';
+import type { ExtraGolden, Fixture, GoldenCommand } from './fixtures.js';
 
 // fixtures.ts imports this module, so its REJECTED constant is repeated here rather than imported.
 const REJECTED = '{"rejected":true}\n';
@@ -37,8 +42,18 @@ const goMinor = (f: Fixture) => Number(/^go1\.(\d+)/.exec(f.goVersion)?.[1] ?? 0
 const footprintReadable = (f: Fixture) => traces(f) && !(f.kind === 'allocfree' && goMinor(f) < 26);
 
 /**
- * Every trace fixture: the wire dump and the footprint table. Old-format traces (before Go 1.22) are rejected
- * by Go's tool and must be by godiag too. The dumps are large, so their goldens are stored gzip-compressed.
+ * Traces in the wire format of Go 1.22 and later. golang.org/x/exp/trace also converts the old format (Go
+ * 1.11–1.21), which godiag does not read yet, so the Go 1.19 and 1.21 fixtures have no events golden.
+ */
+const newFormatTraces = (f: Fixture) => traces(f) && goMinor(f) >= 22;
+
+/** The TypeScript side of `trace-events`, on the fixtures and on the corpus traces alike. */
+const traceEventsRun = orRejected((bytes) => dumpTraceEvents(bytes));
+
+/**
+ * Every trace fixture: the wire dump and the footprint table, and the events of the Go 1.22+ ones. Old-format
+ * traces (before Go 1.22) are rejected by Go's tool and must be by godiag too. The dumps are large, so their
+ * goldens are stored gzip-compressed.
  */
 export const traceGoldenCommands: GoldenCommand[] = [
   {
@@ -57,4 +72,62 @@ export const traceGoldenCommands: GoldenCommand[] = [
     compressGoldens: true,
     run: orRejected((bytes) => canonicalJson({ footprint: footprintText(bytes) }) + '\n'),
   },
+  {
+    // Every event of golang.org/x/exp/trace's Reader, stacks interned (shape in trace_events.go).
+    name: 'trace-events',
+    oracleArgs: ['trace-events'],
+    appliesTo: newFormatTraces,
+    rejectionsAreGoldens: true,
+    compressGoldens: true,
+    run: traceEventsRun,
+  },
 ];
+
+/**
+ * The trace tests of Go's internal/trace (`../shared/corpus/trace/go-tests`) that expect reading to succeed.
+ * They are listed rather than read from the directory so that their goldens stay expected (not stale) where
+ * the corpus is absent.
+ */
+const GO_TRACE_TESTS_SUCCESS = [
+  'go122-annotations-stress',
+  'go122-annotations',
+  'go122-confuse-seq-across-generations',
+  'go122-create-syscall-reuse-thread-id',
+  'go122-gc-stress',
+  'go122-go-create-without-running-g',
+  'go122-syscall-steal-proc-ambiguous',
+  'go122-syscall-steal-proc-gen-boundary-bare-m',
+  'go122-syscall-steal-proc-gen-boundary-reacquire-new-proc-bare-m',
+  'go122-syscall-steal-proc-gen-boundary-reacquire-new-proc',
+  'go122-syscall-steal-proc-gen-boundary',
+  'go122-syscall-steal-proc-reacquire-new-proc-bare-m',
+  'go122-syscall-steal-proc-reacquire-new-proc',
+  'go122-syscall-steal-proc-self',
+  'go122-syscall-steal-proc-simple-bare-m',
+  'go122-syscall-steal-proc-simple',
+  'go122-syscall-steal-proc-sitting-in-syscall',
+  'go122-task-across-generations',
+  'go123-sync',
+  'go125-sync',
+];
+
+/**
+ * The binary trace of a Go trace test file, as Go's own test harness builds it from the text form (text reader,
+ * then the raw writer); godiag's conversion is byte-exact with Go's (test/node/trace-corpus.test.ts).
+ */
+function traceTestBinary(file: Uint8Array): Uint8Array {
+  const test = parseTraceTest(file);
+  // The list above names the SUCCESS tests; a FAILURE test's golden would only record a rejection.
+  if (test.expect.kind !== 'success') throw new Error(`trace test expects failure ${JSON.stringify(test.expect.pattern)}, not success`);
+  return encodeRawEvents(test.trace.version, test.trace.events);
+}
+
+/** `trace-events` on the traces of Go's trace tests that must read without error. */
+export const traceExtraGoldens: ExtraGolden[] = GO_TRACE_TESTS_SUCCESS.map((name) => ({
+  input: join('..', 'shared', 'corpus', 'trace', 'go-tests', `${name}.test`),
+  golden: `corpus/trace/go-tests/${name}.trace-events.json`,
+  oracleArgs: ['trace-events'],
+  prepare: traceTestBinary,
+  run: traceEventsRun,
+  corpus: true,
+}));
