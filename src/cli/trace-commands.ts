@@ -14,6 +14,8 @@ import { parseTextTrace } from '../trace/text/parse.js';
 import { parseTraceTest } from '../trace/text/trace-test.js';
 import { wireDumpChunks } from '../trace/text/wire-dump.js';
 import { encodeRawEvents } from '../trace/wire/raw.js';
+import { EventJsonLines } from '../trace/events/dump.js';
+import { readTrace } from '../trace/events/reader.js';
 import { checkFlags, parseArgs, UsageError, type Args } from './args.js';
 import { openInput, type Command, type Io } from './command.js';
 
@@ -121,6 +123,27 @@ const encodeCommand: Command = {
   },
 };
 
+const dumpCommand: Command = {
+  summary: 'print every event as canonical JSON Lines, as golang.org/x/exp/trace reads them',
+  async run(argv, io) {
+    const args = parse(argv, [], ['stop-at-truncation']);
+    if (args.positional.length !== 1) throw new UsageError('usage: godiag trace dump FILE [--stop-at-truncation]');
+    const onTruncated = args.flags.has('stop-at-truncation') ? 'stop' : 'throw';
+    await withTrace(args.positional[0]!, io, async (source, options) => {
+      const json = new EventJsonLines();
+      let pending = '';
+      for await (const e of readTrace(source, { ...options, onTruncated })) {
+        pending += json.text(e);
+        if (pending.length >= 1 << 16) {
+          await write(io, pending);
+          pending = '';
+        }
+      }
+      await write(io, pending);
+    });
+  },
+};
+
 /** Usage lines of the trace commands. */
 export const traceHelp = [
   'godiag trace raw FILE [--text]        print every raw event, exactly as `go tool trace -d=wire` prints them;',
@@ -128,6 +151,9 @@ export const traceHelp = [
   '                                      line for every string even when empty), which `trace encode` reads back',
   'godiag trace stats FILE               events, bytes and share per event type; string and stack tables',
   '        [--json | --footprint]        --json: canonical JSON; --footprint: exactly `go tool trace -d=footprint`',
+  'godiag trace dump FILE               every event as canonical JSON Lines (stacks defined once, then referred',
+  '        [--stop-at-truncation]       to by number), identical to the Go oracle\'s reading with x/exp/trace;',
+  '                                      --stop-at-truncation: end at the last complete generation of a cut trace',
   'godiag trace cut FILE [--from G] [--to G] -o OUT',
   '                                      write generations G..G (as numbered in the trace) as a smaller valid trace',
   'godiag trace encode TEXTFILE -o OUT   write a text trace (or a Go .test file) as a binary trace',
@@ -136,6 +162,7 @@ export const traceHelp = [
 /** The trace commands by name. */
 export const traceCommands: Record<string, Command> = {
   raw: rawCommand,
+  dump: dumpCommand,
   stats: statsCommand,
   cut: cutCommand,
   encode: encodeCommand,

@@ -5,7 +5,7 @@
 
 import { encodeUtf8 } from '../internal/utf8.js';
 import { ByteWriter } from '../internal/writer.js';
-import { EventType, MAX_BATCH_SIZE, MAX_EVENT_DATA_SIZE, MAX_FRAMES_PER_STACK, NO_THREAD } from './spec/events.js';
+import { EventType, MAX_BATCH_SIZE, MAX_EVENT_DATA_SIZE, MAX_FRAMES_PER_STACK, WIRE_NO_THREAD } from './spec/events.js';
 import { compareWireVersions, specsFor, type VersionSpecs, type WireVersion } from './spec/versions.js';
 import type { GenerationData } from './wire/generation.js';
 import { wireHeaderBytes } from './wire/header.js';
@@ -82,7 +82,7 @@ class Encoder {
       if (c === undefined) throw new RangeError(`generation ${g.gen}: trace version go ${v} requires a clock snapshot`);
       b.u8(EventType.ClockSnapshot).uvarint(c.time - syncTime).uvarint(c.mono).uvarint(c.sec).uvarint(c.nsec);
     }
-    this.batch(EventType.EventBatch, 0, g.gen, NO_THREAD, syncTime);
+    this.batch(EventType.EventBatch, 0, g.gen, WIRE_NO_THREAD, syncTime);
 
     for (const eb of g.batches) {
       b.length = 0;
@@ -148,13 +148,13 @@ class Encoder {
     for (const key of keys) {
       const e = encode(key);
       if (b.length + e.length > MAX_BATCH_SIZE && b.length > 1) {
-        this.batch(EventType.EventBatch, 0, gen, NO_THREAD, time);
+        this.batch(EventType.EventBatch, 0, gen, WIRE_NO_THREAD, time);
         b.length = 0;
         b.u8(marker);
       }
       b.bytes(e);
     }
-    this.batch(EventType.EventBatch, 0, gen, NO_THREAD, time);
+    this.batch(EventType.EventBatch, 0, gen, WIRE_NO_THREAD, time);
   }
 
   /** Writes a batch header and the body accumulated in `this.body`. */

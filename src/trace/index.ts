@@ -12,3 +12,4 @@ export * from './text/index.js';
 export { footprintText, formatFootprint, formatTraceStats, traceStats, traceStatsSync, type EventTypeStats, type StackTableStats, type StringTableStats, type TraceStats } from './stats.js';
 export { encodeTrace, type EncodeTraceOptions } from './encode.js';
 export { cutTrace, cutTraceSync, type CutOptions } from './cut.js';
+export * from './events/index.js';

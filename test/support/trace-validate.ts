@@ -19,7 +19,7 @@ import {
   NO_PROC,
   NO_TASK,
   NO_THREAD,
-  type ClockSnapshot,
+  type SyncClock,
   type Event,
   type GoState,
   type GoStateTransition,
@@ -147,7 +147,7 @@ function parseGoVersion(v: number | string | undefined): number {
   return minor;
 }
 
-function wallString(c: ClockSnapshot): string {
+function wallString(c: SyncClock): string {
   return `${c.wallSec}s+${c.wallNsec}ns`;
 }
 

@@ -10,7 +10,7 @@ import {
   NO_STACK,
   NO_TASK,
   NO_THREAD,
-  type ClockSnapshot,
+  type SyncClock,
   type Event,
   type GoState,
   type ProcState,
@@ -35,7 +35,7 @@ const S1: Stack = { id: 1, frames: [frame(0x401000n, 'main.worker', '/src/main.g
 // Go's validator exempts the first frame, which the runtime sometimes records all zero.
 const S2: Stack = { id: 2, frames: [frame(0n, '', '', 0), frame(0x403000n, 'runtime.goexit', '/go/asm_amd64.s', 1700)] };
 const G = (id: number): ResourceID => ({ kind: 'Goroutine', id });
-const clock = (trace: number, mono: number | bigint, wallSec: number | bigint, wallNsec: number): ClockSnapshot => ({ trace, mono, wallSec, wallNsec });
+const clock = (trace: number, mono: number | bigint, wallSec: number | bigint, wallNsec: number): SyncClock => ({ trace, mono, wallSec, wallNsec });
 
 interface Ctx {
   readonly m?: number;
@@ -59,7 +59,7 @@ class Events {
     return { time: this.time, thread: c.m ?? 1, proc: c.p ?? 0, goroutine: c.g ?? NO_GOROUTINE, stack: c.stack ?? NO_STACK };
   }
 
-  sync(n: number, clockSnapshot?: ClockSnapshot): Event {
+  sync(n: number, clockSnapshot?: SyncClock): Event {
     return { ...this.common({ m: NO_THREAD, p: NO_PROC }), kind: 'Sync', n, clockSnapshot, experimentalBatches: new Map() };
   }
 

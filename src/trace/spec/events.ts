@@ -306,4 +306,4 @@ export const MAX_FRAMES_PER_STACK = 128;
 /** The longest data trailer of an event (a string table entry) the runtime writes: 1 KiB. */
 export const MAX_EVENT_DATA_SIZE = 1 << 10;
 /** The M ID the runtime writes for batches that belong to no thread (tables, sync): 2^64−1. */
-export const NO_THREAD = 0xffff_ffff_ffff_ffffn;
+export const WIRE_NO_THREAD = 0xffff_ffff_ffff_ffffn;

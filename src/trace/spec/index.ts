@@ -13,7 +13,7 @@ export {
   MAX_EVENT_DATA_SIZE,
   MAX_FRAMES_PER_STACK,
   MAX_TIMED_EVENT_ARGS,
-  NO_THREAD,
+  WIRE_NO_THREAD,
   type EventSpec,
   type EventTypeName,
 } from './events.js';

@@ -27,7 +27,7 @@ export interface Batch {
   kind: BatchKind;
   /** The generation it belongs to (0 for the end-of-generation marker, which carries none). */
   gen: number;
-  /** The M (thread) that wrote it; 2^64−1 (`NO_THREAD`) for tables and sync data. `number` below 2^53, else `bigint`. */
+  /** The M (thread) that wrote it; 2^64−1 (`WIRE_NO_THREAD`) for tables and sync data. `number` below 2^53, else `bigint`. */
   m: ArgValue;
   /** Base time of the batch in trace clock ticks (a timed event's `dt` counts from the previous event's time). */
   time: number;

@@ -190,6 +190,11 @@ export interface Generation extends GenerationData {
   experimentalBatches: ExperimentalBatch[];
   /** Per-M event batches in file order. */
   batches: EventBatch[];
+  /**
+   * The generation's start as Go's reader takes it, in ticks: the smallest base time of its batches (any kind
+   * but the end marker), where a time of 0 is replaced by the next batch's.
+   */
+  minTime: number;
 }
 
 /** Options of the generation readers. */
@@ -224,12 +229,14 @@ class GenerationBuilder {
       frequency: 0,
       experimentalBatches: [],
       batches: [],
+      minTime: 0,
     };
   }
 
   add(b: Batch): void {
     this.g.batchCount++;
     this.g.end = b.dataOffset + b.data.length;
+    if (b.kind !== 'end-of-generation' && (this.g.minTime === 0 || b.time < this.g.minTime)) this.g.minTime = b.time;
     if (b.kind === 'experimental') {
       if (b.experiment === 0) throw corrupt('trace', b.offset, 'experimental batch with experiment ID 0 (none)');
       this.g.experimentalBatches.push({ experiment: b.experiment, m: b.m, time: b.time, data: b.data, offset: b.offset, dataOffset: b.dataOffset });
@@ -523,14 +530,30 @@ export async function* readGenerations(
   source: Source,
   options: GenerationReadOptions & InputOptions = {},
 ): AsyncGenerator<Generation, void, undefined> {
+  const { generations } = await openGenerations(source, options);
+  yield* generations;
+}
+
+/**
+ * Reads a trace's header, then streams its generations as {@link readGenerations} does: for callers that
+ * must tell a bad header (thrown here) from a bad generation (thrown by the iterator).
+ * @throws GodiagError for a bad header or an unsupported version.
+ */
+export async function openGenerations(
+  source: Source,
+  options: GenerationReadOptions & InputOptions = {},
+): Promise<{ version: WireVersion; generations: AsyncGenerator<Generation, void, undefined> }> {
   const { version, batches } = await readBatches(source, options);
-  const split = new GenerationSplitter(version);
-  let end = 16;
-  for await (const b of batches) {
-    end = b.dataOffset + b.data.length;
-    const g = split.push(b);
-    if (g !== undefined) yield g;
+  async function* generations(): AsyncGenerator<Generation, void, undefined> {
+    const split = new GenerationSplitter(version);
+    let end = 16;
+    for await (const b of batches) {
+      end = b.dataOffset + b.data.length;
+      const g = split.push(b);
+      if (g !== undefined) yield g;
+    }
+    const last = split.end(end);
+    if (last !== undefined) yield last;
   }
-  const last = split.end(end);
-  if (last !== undefined) yield last;
+  return { version, generations: generations() };
 }

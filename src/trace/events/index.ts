@@ -1,0 +1,10 @@
+/**
+ * The event layer of execution traces: ordered, validated events with Go's meaning.
+ * @module
+ */
+
+export * from './event.js';
+export { readTrace, readTraceSync, EventAssembler, type ReadTraceOptions } from './reader.js';
+export { Ordering, type BaseEvent } from './order.js';
+export { GenerationTable } from './table.js';
+export { EventJsonLines, dumpTraceEvents } from './dump.js';

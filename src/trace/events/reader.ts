@@ -1,0 +1,381 @@
+/**
+ * `readTrace`: the events of a trace in the order Go's reader produces them.
+ *
+ * Per generation: the per-M batches become one cursor per thread; the cursors sit in a min-heap by the time
+ * of their next event; the thread at the top is asked first whether its event can happen now (the
+ * {@link Ordering} engine decides), the others in time order if not. CPU samples, which belong to no
+ * thread's batches, are merged in by time. A Sync event opens every generation and closes the trace.
+ * @module
+ */
+
+import { ErrorCode, GodiagError, corrupt } from '../../internal/errors.js';
+import type { InputOptions, Source } from '../../internal/input.js';
+import { EXPERIMENT_NAMES } from '../spec/events.js';
+import { compareWireVersions, type WireVersion } from '../spec/versions.js';
+import { TRACE_HEADER_BYTES } from '../header.js';
+import { readWireHeader } from '../wire/header.js';
+import { openGenerations, readGenerationsSync, type EventBatch, type Generation, type GenerationReadOptions } from '../wire/generation.js';
+import { uvarintAt, scan } from '../wire/varint.js';
+import { NO_GOROUTINE, NO_PROC, NO_STACK, NO_THREAD, type SyncClock, type Event, type ExperimentalBatchView, type SyncEvent } from './event.js';
+import { SPEC_BY_TYPE } from './build.js';
+import { Ordering, type BaseEvent } from './order.js';
+import { GenerationTable, int64Id } from './table.js';
+
+/** Options of {@link readTrace} and {@link readTraceSync}. */
+export interface ReadTraceOptions extends GenerationReadOptions {
+  /**
+   * What to do when the input ends inside a generation (a trace cut short, e.g. by a crash): `'throw'`
+   * (default, as Go's reader) raises a `truncated` GodiagError after the events of the complete generations;
+   * `'stop'` ends cleanly with the final Sync after the last complete generation.
+   */
+  onTruncated?: 'throw' | 'stop';
+}
+
+/** The events of one thread (M) in a generation: its batches, read one event at a time. */
+class BatchCursor {
+  private idx = 0;
+  private pos = 0;
+  private lastTime = 0;
+  /** The thread's next event (valid after `next()` returned true). */
+  readonly ev: BaseEvent = { type: 0, time: 0, args: [0, 0, 0, 0], offset: 0 };
+
+  constructor(
+    readonly m: number,
+    readonly batches: EventBatch[],
+  ) {}
+
+  /** Reads the next event into `ev`; false when the thread has no more events in this generation. */
+  next(table: GenerationTable): boolean {
+    const batches = this.batches;
+    while (this.idx < batches.length && batches[this.idx]!.data.length === this.pos) {
+      this.idx++;
+      this.pos = 0;
+      this.lastTime = 0;
+    }
+    if (this.idx === batches.length) return false;
+    const b = batches[this.idx]!;
+    // As Go does: a batch's events count from its base time, and a base of 0 ns is re-read at each event.
+    if (this.lastTime === 0) this.lastTime = table.ns(b.time);
+    const data = b.data;
+    const end = data.length;
+    const ev = this.ev;
+    const type = data[this.pos]!;
+    const spec = SPEC_BY_TYPE[type]!;
+    ev.type = type;
+    ev.offset = b.dataOffset + this.pos;
+    // The generation reader checked every event of the batch, so the varints are complete.
+    const dt = uvarintAt(data, this.pos + 1, end, b.dataOffset) as number;
+    let p = scan.pos;
+    const n = spec.args.length - 1;
+    const args = ev.args;
+    for (let i = 0; i < n; i++) {
+      args[i] = uvarintAt(data, p, end, b.dataOffset);
+      p = scan.pos;
+    }
+    this.pos = p;
+    // Each delta is converted on its own and added, as Go does (not the sum of the ticks).
+    ev.time = table.ns(dt) + this.lastTime;
+    this.lastTime = ev.time;
+    return true;
+  }
+}
+
+// The frontier: a binary min-heap of cursors by the time of their next event. Which of two cursors with
+// equal times comes first depends on the heap's exact moves, so these follow Go's reader step by step.
+
+function siftUp(h: BatchCursor[], i: number): number {
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!(h[parent]!.ev.time > h[i]!.ev.time)) break;
+    [h[parent], h[i]] = [h[i]!, h[parent]!];
+    i = parent;
+  }
+  return i;
+}
+
+function siftDown(h: BatchCursor[], i: number): void {
+  for (;;) {
+    let m = i;
+    let minTime = i < h.length ? h[i]!.ev.time : Infinity;
+    for (const c of [2 * i + 1, 2 * i + 2]) {
+      if (c < h.length && h[c]!.ev.time < minTime) {
+        minTime = h[c]!.ev.time;
+        m = c;
+      }
+    }
+    if (m === i) return;
+    [h[i], h[m]] = [h[m]!, h[i]!];
+    i = m;
+  }
+}
+
+function heapInsert(h: BatchCursor[], c: BatchCursor): void {
+  h.push(c);
+  siftUp(h, h.length - 1);
+}
+
+function heapUpdate(h: BatchCursor[], i: number): void {
+  if (siftUp(h, i) !== i) return;
+  siftDown(h, i);
+}
+
+function heapRemove(h: BatchCursor[], i: number): void {
+  // Move the entry to the root regardless of its value, then remove the root.
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    [h[parent], h[i]] = [h[i]!, h[parent]!];
+    i = parent;
+  }
+  const last = h.length - 1;
+  [h[0], h[last]] = [h[last]!, h[0]!];
+  h.pop();
+  siftDown(h, 0);
+}
+
+/** A CPU sample ready to merge: its time in nanoseconds and its context. */
+interface PendingSample {
+  time: number;
+  g: number;
+  p: number;
+  m: number;
+  stack: number;
+  offset: number;
+}
+
+/**
+ * The event reader's state machine, fed one generation at a time. Holds the current generation, the
+ * ordering engine's model (live goroutines, procs, threads) and the delivery clock.
+ */
+export class EventAssembler {
+  private readonly order = new Ordering();
+  private table: GenerationTable | undefined;
+  private frontier: BatchCursor[] = [];
+  private samples: PendingSample[] = [];
+  private sampleIdx = 0;
+  private lastTime = 0;
+  private syncs = 0;
+
+  /** Starts a generation; returns its Sync event. */
+  startGeneration(g: Generation): SyncEvent {
+    const table = new GenerationTable(g);
+    this.table = table;
+    const byM = new Map<number, EventBatch[]>();
+    for (const b of g.batches) {
+      const m = int64Id(b.m, 'thread ID', b.offset);
+      const list = byM.get(m);
+      if (list === undefined) byM.set(m, [b]);
+      else list.push(b);
+    }
+    this.frontier = [];
+    for (const [m, batches] of byM) {
+      const c = new BatchCursor(m, batches);
+      if (c.next(table)) heapInsert(this.frontier, c);
+    }
+    this.samples = g.cpuSamples.map((s) => ({
+      time: table.ns(s.time),
+      g: s.g === 0 ? NO_GOROUTINE : int64Id(s.g, 'goroutine ID', s.offset),
+      p: int64Id(s.p, 'proc ID', s.offset),
+      m: int64Id(s.m, 'thread ID', s.offset),
+      stack: s.stack,
+      offset: s.offset,
+    }));
+    this.samples.sort((a, b) => a.time - b.time);
+    this.sampleIdx = 0;
+    const experimentalBatches = new Map<string, ExperimentalBatchView[]>();
+    for (const b of g.experimentalBatches) {
+      const name = EXPERIMENT_NAMES[b.experiment];
+      if (name === undefined) throw corrupt('trace', b.offset, `experimental batch of unknown experiment ${b.experiment}`);
+      const list = experimentalBatches.get(name) ?? [];
+      list.push({ thread: int64Id(b.m, 'thread ID', b.offset), data: b.data });
+      experimentalBatches.set(name, list);
+    }
+    let clockSnapshot: SyncClock | undefined;
+    if (g.clockSnapshot !== undefined) {
+      const s = g.clockSnapshot;
+      clockSnapshot = { trace: table.ns(s.time), mono: s.mono, ...wallClock(s.sec, s.nsec) };
+    }
+    return this.deliverSync(table.ns(g.minTime), clockSnapshot, experimentalBatches);
+  }
+
+  /** The final Sync of the trace (also the one delivered before an error about a later generation). */
+  finalSync(): SyncEvent {
+    this.table = undefined;
+    this.frontier = [];
+    this.samples = [];
+    return this.deliverSync(this.lastTime, undefined, undefined);
+  }
+
+  /**
+   * The next event of the current generation, or undefined when the generation is exhausted.
+   * @throws GodiagError when the trace is inconsistent.
+   */
+  next(): Event | undefined {
+    const queued = this.order.next();
+    if (queued !== undefined) return this.deliver(queued);
+    const table = this.table;
+    if (table === undefined) return undefined;
+    const h = this.frontier;
+    if (this.sampleIdx < this.samples.length && (h.length === 0 || this.samples[this.sampleIdx]!.time < h[0]!.ev.time)) {
+      const s = this.samples[this.sampleIdx++]!;
+      const stack = table.stack(s.stack);
+      if (stack === undefined) throw corrupt('trace', s.offset, `found invalid stack ID ${s.stack} for a CPU sample (generation ${table.gen})`);
+      return this.deliver({ kind: 'StackSample', time: s.time, goroutine: s.g, proc: s.p, thread: s.m, stack });
+    }
+    if (h.length === 0) return undefined;
+    if (!this.tryAdvance(table, 0)) {
+      // Rare: the earliest event must wait. Sort the heap (still a heap) and try the others in time order.
+      // Go's sort is not stable, but for the few threads of a frontier (12 or fewer) it is an insertion sort,
+      // which is; a stable sort matches it there.
+      const sorted = [...h].sort((a, b) => a.ev.time - b.ev.time);
+      h.splice(0, h.length, ...sorted);
+      let advanced = false;
+      for (let i = 1; i < h.length; i++) {
+        if (this.tryAdvance(table, i)) {
+          advanced = true;
+          break;
+        }
+      }
+      if (!advanced) throw this.stuck(table);
+    }
+    const ev = this.order.next();
+    if (ev === undefined) throw new Error('internal error: an event advanced but none was queued');
+    return this.deliver(ev);
+  }
+
+  private tryAdvance(table: GenerationTable, i: number): boolean {
+    const c = this.frontier[i]!;
+    if (!this.order.advance(c.ev, table, c.m)) return false;
+    if (c.next(table)) heapUpdate(this.frontier, i);
+    else heapRemove(this.frontier, i);
+    return true;
+  }
+
+  private stuck(table: GenerationTable): GodiagError {
+    const next = this.frontier.map((c) => `  M ${c.m}: ${SPEC_BY_TYPE[c.ev.type]?.name} at ${c.ev.time} ns (byte ${c.ev.offset})`).join('\n');
+    const offset = this.frontier[0]?.ev.offset ?? table.generation.offset;
+    return corrupt(
+      'trace',
+      offset,
+      `broken trace: no thread's next event can happen in generation ${table.gen} (the events contradict each other)\nnext events:\n${next}\nstate:\n${this.order.describe()}`,
+    );
+  }
+
+  /** Gives an event its final time: Go's reader makes times strictly increasing. */
+  private deliver<E extends Event>(e: E | GodiagError): E {
+    if (e instanceof GodiagError) throw e;
+    if (e.time <= this.lastTime) e.time = this.lastTime + 1;
+    this.lastTime = e.time;
+    return e;
+  }
+
+  private deliverSync(time: number, clockSnapshot: SyncClock | undefined, experimentalBatches: Map<string, ExperimentalBatchView[]> | undefined): SyncEvent {
+    this.syncs++;
+    return this.deliver<SyncEvent>({
+      kind: 'Sync',
+      time,
+      goroutine: NO_GOROUTINE,
+      proc: NO_PROC,
+      thread: NO_THREAD,
+      stack: NO_STACK,
+      n: this.syncs,
+      clockSnapshot,
+      experimentalBatches,
+    });
+  }
+}
+
+/** Go's `time.Unix(int64(sec), int64(nsec))`, read back as seconds and nanoseconds. */
+function wallClock(sec: number | bigint, nsec: number | bigint): { wallSec: number | bigint; wallNsec: number } {
+  let s = BigInt.asIntN(64, BigInt(sec));
+  let n = BigInt.asIntN(64, BigInt(nsec));
+  if (n < 0n || n >= 1_000_000_000n) {
+    const q = n / 1_000_000_000n;
+    s += q;
+    n -= q * 1_000_000_000n;
+    if (n < 0n) {
+      n += 1_000_000_000n;
+      s--;
+    }
+  }
+  const safe = s >= BigInt(Number.MIN_SAFE_INTEGER) && s <= BigInt(Number.MAX_SAFE_INTEGER);
+  return { wallSec: safe ? Number(s) : s, wallNsec: Number(n) };
+}
+
+/**
+ * Delivers the events of a sequence of generations (from a sync or async source: `pull` is awaited only
+ * when async), ending with the final Sync, or with a Sync and the error.
+ */
+function* afterGeneration(a: EventAssembler, g: Generation): Generator<Event, void, undefined> {
+  yield a.startGeneration(g);
+  for (let ev = a.next(); ev !== undefined; ev = a.next()) yield ev;
+}
+
+function* endAfterError(a: EventAssembler, e: unknown, options: ReadTraceOptions): Generator<Event, void, undefined> {
+  // As Go's reader: the Sync that closes the last good generation comes before the error.
+  yield a.finalSync();
+  if (options.onTruncated === 'stop' && e instanceof GodiagError && e.code === ErrorCode.Truncated) return;
+  throw e;
+}
+
+function* endOfTrace(a: EventAssembler, version: WireVersion, generations: number): Generator<Event, void, undefined> {
+  // Before Go 1.26 a generation has no end marker, and Go's reader insists on finding at least one: a trace
+  // of just a header fails as a generation without a Frequency event.
+  if (generations === 0 && compareWireVersions(version, '1.26') < 0) {
+    yield a.finalSync();
+    throw corrupt('trace', TRACE_HEADER_BYTES, 'no frequency event found: the trace has no generation');
+  }
+  yield a.finalSync();
+}
+
+/**
+ * The events of an in-memory trace, in the order Go's reader (golang.org/x/exp/trace) produces them, with
+ * the same meaning, the same times and the same checks.
+ * @throws GodiagError for a bad header or an unsupported version (at once); from the iterator, for an
+ * inconsistent or truncated trace — after every event before the problem and a closing Sync.
+ */
+export function readTraceSync(bytes: Uint8Array, options: ReadTraceOptions = {}): Generator<Event, void, undefined> {
+  const generations = readGenerationsSync(bytes, options);
+  const version = readWireHeader(bytes);
+  return (function* () {
+    const a = new EventAssembler();
+    let count = 0;
+    for (;;) {
+      let r: IteratorResult<Generation, void>;
+      try {
+        r = generations.next();
+      } catch (e) {
+        yield* endAfterError(a, e, options);
+        return;
+      }
+      if (r.done === true) break;
+      count++;
+      yield* afterGeneration(a, r.value);
+    }
+    yield* endOfTrace(a, version, count);
+  })();
+}
+
+/**
+ * The events of a trace from any source (bytes, a stream, a Blob, chunks), streaming: only the current
+ * generation is held. Same events and errors as {@link readTraceSync}.
+ * @throws GodiagError for a bad header or an unsupported version (from the first `next()`); then as
+ * {@link readTraceSync}.
+ */
+export async function* readTrace(source: Source, options: ReadTraceOptions & InputOptions = {}): AsyncGenerator<Event, void, undefined> {
+  const { version, generations } = await openGenerations(source, options);
+  const a = new EventAssembler();
+  let count = 0;
+  for (;;) {
+    let r: IteratorResult<Generation, void>;
+    try {
+      r = await generations.next();
+    } catch (e) {
+      yield* endAfterError(a, e, options);
+      return;
+    }
+    if (r.done === true) break;
+    count++;
+    yield* afterGeneration(a, r.value);
+  }
+  yield* endOfTrace(a, version, count);
+}
