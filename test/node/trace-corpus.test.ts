@@ -1,6 +1,8 @@
 // Go's own trace test corpus (../shared/corpus/trace): the 22 text traces of internal/trace/testdata/tests must
 // survive text → binary → text exactly, and the 17 fuzz inputs of internal/trace/testdata/fuzz must end in
-// success or a GodiagError through the raw and the generation readers, never another exception or a hang.
+// success or a GodiagError through the raw, generation and event readers, never another exception or a hang.
+// The event sequences of the SUCCESS tests are compared with golang.org/x/exp/trace's by the trace-events
+// goldens (test/support/trace-goldens.ts); here, every FAILURE test must fail as Go's reader does.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +12,8 @@ import { formatTextTrace, formatTraceTest, goUnquote, parseTraceTest, parseTxtar
 import { footprintText } from '../../src/trace/stats.js';
 import { encodeRawEvents, iterateRawEventsSync, readGenerations, readGenerationsSync, readRawEvents, readRawEventsSync } from '../../src/trace/wire/index.js';
 import { wireDumpText } from '../../src/trace/text/wire-dump.js';
+import { readTrace, readTraceSync, type Event } from '../../src/trace/events/index.js';
+import { validateTrace } from '../support/trace-validate.js';
 import { CORPUS } from '../support/fixtures.js';
 
 const TESTS = join(CORPUS, 'trace', 'go-tests');
@@ -64,6 +68,29 @@ describe.skipIf(!present)('Go trace test corpus', () => {
     });
   }
 
+  for (const name of list(TESTS)) {
+    it(`${name}: the event reader succeeds or fails as the test expects`, () => {
+      const test = parseTraceTest(new Uint8Array(readFileSync(join(TESTS, name))));
+      const binary = encodeRawEvents(test.trace.version, test.trace.events);
+      const events: Event[] = [];
+      let error: unknown;
+      try {
+        for (const e of readTraceSync(binary)) events.push(e);
+      } catch (e) {
+        error = e;
+      }
+      if (test.expect.kind === 'success') {
+        expect(error).toBeUndefined();
+        // Go's test validates the events of every SUCCESS test (the clock checks only from Go 1.25).
+        validateTrace(events, { goVersion: test.trace.version });
+      } else {
+        expect(error).toBeInstanceOf(GodiagError);
+        // The pattern is a Go regular expression; these use only syntax JavaScript reads the same way.
+        expect((error as Error).message).toMatch(new RegExp(test.expect.pattern));
+      }
+    });
+  }
+
   for (const name of list(FUZZ)) {
     it(`${name}: ends in success or a GodiagError through every reader`, { timeout: 10_000 }, async () => {
       const input = fuzzInput(new Uint8Array(readFileSync(join(FUZZ, name))));
@@ -84,11 +111,19 @@ describe.skipIf(!present)('Go trace test corpus', () => {
           for await (const _ of readGenerations([input.subarray(0, 5), input.subarray(5)]));
         }),
       ];
-      // The readers of each layer agree on the outcome, whichever it is; the generation layer checks more, so
-      // it may reject what the raw layer reads.
+      const events = [
+        await endsWell(() => [...readTraceSync(input)]),
+        await endsWell(async () => {
+          for await (const _ of readTrace([input.subarray(0, 3), input.subarray(3)]));
+        }),
+      ];
+      // The readers of each layer agree on the outcome, whichever it is; each layer checks more than the one
+      // below, so it may reject what that one reads.
       expect(new Set(raw).size).toBe(1);
       expect(new Set(generations).size).toBe(1);
+      expect(new Set(events).size).toBe(1);
       if (raw[0] === 'error') expect(generations[0]).toBe('error');
+      if (generations[0] === 'error') expect(events[0]).toBe('error');
       expect(process.memoryUsage().heapUsed - before).toBeLessThan(64 << 20);
     });
   }

@@ -11,10 +11,9 @@
 import { ErrorCode, GodiagError, corrupt } from '../../internal/errors.js';
 import type { InputOptions, Source } from '../../internal/input.js';
 import { EXPERIMENT_NAMES } from '../spec/events.js';
-import { compareWireVersions, type WireVersion } from '../spec/versions.js';
 import { TRACE_HEADER_BYTES } from '../header.js';
-import { readWireHeader } from '../wire/header.js';
-import { openGenerations, readGenerationsSync, type EventBatch, type Generation, type GenerationReadOptions } from '../wire/generation.js';
+import { GenerationSplitter, type EventBatch, type Generation, type GenerationReadOptions } from '../wire/generation.js';
+import { readBatches, readBatchesSync, type Batch } from '../wire/batch.js';
 import { uvarintAt, scan } from '../wire/varint.js';
 import { NO_GOROUTINE, NO_PROC, NO_STACK, NO_THREAD, type SyncClock, type Event, type ExperimentalBatchView, type SyncEvent } from './event.js';
 import { SPEC_BY_TYPE } from './build.js';
@@ -154,11 +153,14 @@ export class EventAssembler {
   private sampleIdx = 0;
   private lastTime = 0;
   private syncs = 0;
+  /** Generations started so far. */
+  generations = 0;
 
   /** Starts a generation; returns its Sync event. */
   startGeneration(g: Generation): SyncEvent {
     const table = new GenerationTable(g);
     this.table = table;
+    this.generations++;
     const byM = new Map<number, EventBatch[]>();
     for (const b of g.batches) {
       const m = int64Id(b.m, 'thread ID', b.offset);
@@ -301,26 +303,44 @@ function wallClock(sec: number | bigint, nsec: number | bigint): { wallSec: numb
   return { wallSec: safe ? Number(s) : s, wallNsec: Number(n) };
 }
 
-/**
- * Delivers the events of a sequence of generations (from a sync or async source: `pull` is awaited only
- * when async), ending with the final Sync, or with a Sync and the error.
- */
-function* afterGeneration(a: EventAssembler, g: Generation): Generator<Event, void, undefined> {
+function* generationEvents(a: EventAssembler, g: Generation): Generator<Event, void, undefined> {
   yield a.startGeneration(g);
   for (let ev = a.next(); ev !== undefined; ev = a.next()) yield ev;
 }
 
-function* endAfterError(a: EventAssembler, e: unknown, options: ReadTraceOptions): Generator<Event, void, undefined> {
-  // As Go's reader: the Sync that closes the last good generation comes before the error.
+/**
+ * What follows a batch that could not be read or a generation that could not be built: as in Go's reader,
+ * (before Go 1.26) the events of the generation read up to an unreadable batch, then a Sync, then the error.
+ * With `onTruncated: 'stop'`, a truncated input ends at the last complete generation instead.
+ */
+function* afterError(a: EventAssembler, split: GenerationSplitter, e: unknown, fromBatchReader: boolean, options: ReadTraceOptions): Generator<Event, void, undefined> {
+  const stop = options.onTruncated === 'stop' && e instanceof GodiagError && e.code === ErrorCode.Truncated;
+  let error = e;
+  if (fromBatchReader && !stop) {
+    let partial: Generation | undefined;
+    try {
+      partial = split.salvage();
+    } catch (salvageError) {
+      error = salvageError;
+    }
+    if (partial !== undefined) yield* generationEvents(a, partial);
+  }
   yield a.finalSync();
-  if (options.onTruncated === 'stop' && e instanceof GodiagError && e.code === ErrorCode.Truncated) return;
-  throw e;
+  if (!stop) throw error;
 }
 
-function* endOfTrace(a: EventAssembler, version: WireVersion, generations: number): Generator<Event, void, undefined> {
+function* endOfInput(a: EventAssembler, split: GenerationSplitter, end: number, options: ReadTraceOptions): Generator<Event, void, undefined> {
+  let last: Generation | undefined;
+  try {
+    last = split.end(end);
+  } catch (e) {
+    yield* afterError(a, split, e, false, options);
+    return;
+  }
+  if (last !== undefined) yield* generationEvents(a, last);
   // Before Go 1.26 a generation has no end marker, and Go's reader insists on finding at least one: a trace
   // of just a header fails as a generation without a Frequency event.
-  if (generations === 0 && compareWireVersions(version, '1.26') < 0) {
+  if (a.generations === 0 && !split.hasMarkers) {
     yield a.finalSync();
     throw corrupt('trace', TRACE_HEADER_BYTES, 'no frequency event found: the trace has no generation');
   }
@@ -331,27 +351,34 @@ function* endOfTrace(a: EventAssembler, version: WireVersion, generations: numbe
  * The events of an in-memory trace, in the order Go's reader (golang.org/x/exp/trace) produces them, with
  * the same meaning, the same times and the same checks.
  * @throws GodiagError for a bad header or an unsupported version (at once); from the iterator, for an
- * inconsistent or truncated trace — after every event before the problem and a closing Sync.
+ * inconsistent or truncated trace, after the events before the problem.
  */
 export function readTraceSync(bytes: Uint8Array, options: ReadTraceOptions = {}): Generator<Event, void, undefined> {
-  const generations = readGenerationsSync(bytes, options);
-  const version = readWireHeader(bytes);
+  const { version, batches } = readBatchesSync(bytes, options);
   return (function* () {
     const a = new EventAssembler();
-    let count = 0;
+    const split = new GenerationSplitter(version);
+    let end = TRACE_HEADER_BYTES;
     for (;;) {
-      let r: IteratorResult<Generation, void>;
+      let r: IteratorResult<Batch, void>;
+      let g: Generation | undefined;
       try {
-        r = generations.next();
+        r = batches.next();
       } catch (e) {
-        yield* endAfterError(a, e, options);
+        yield* afterError(a, split, e, true, options);
         return;
       }
       if (r.done === true) break;
-      count++;
-      yield* afterGeneration(a, r.value);
+      end = r.value.dataOffset + r.value.data.length;
+      try {
+        g = split.push(r.value);
+      } catch (e) {
+        yield* afterError(a, split, e, false, options);
+        return;
+      }
+      if (g !== undefined) yield* generationEvents(a, g);
     }
-    yield* endOfTrace(a, version, count);
+    yield* endOfInput(a, split, end, options);
   })();
 }
 
@@ -362,20 +389,28 @@ export function readTraceSync(bytes: Uint8Array, options: ReadTraceOptions = {})
  * {@link readTraceSync}.
  */
 export async function* readTrace(source: Source, options: ReadTraceOptions & InputOptions = {}): AsyncGenerator<Event, void, undefined> {
-  const { version, generations } = await openGenerations(source, options);
+  const { version, batches } = await readBatches(source, options);
   const a = new EventAssembler();
-  let count = 0;
+  const split = new GenerationSplitter(version);
+  let end = TRACE_HEADER_BYTES;
   for (;;) {
-    let r: IteratorResult<Generation, void>;
+    let r: IteratorResult<Batch, void>;
+    let g: Generation | undefined;
     try {
-      r = await generations.next();
+      r = await batches.next();
     } catch (e) {
-      yield* endAfterError(a, e, options);
+      yield* afterError(a, split, e, true, options);
       return;
     }
     if (r.done === true) break;
-    count++;
-    yield* afterGeneration(a, r.value);
+    end = r.value.dataOffset + r.value.data.length;
+    try {
+      g = split.push(r.value);
+    } catch (e) {
+      yield* afterError(a, split, e, false, options);
+      return;
+    }
+    if (g !== undefined) yield* generationEvents(a, g);
   }
-  yield* endOfTrace(a, version, count);
+  yield* endOfInput(a, split, end, options);
 }

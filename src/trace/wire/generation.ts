@@ -437,6 +437,11 @@ export class GenerationSplitter {
     this.markers = compareWireVersions(version, '1.26') >= 0;
   }
 
+  /** True when generations end with an end marker (Go 1.26+). */
+  get hasMarkers(): boolean {
+    return this.markers;
+  }
+
   /** Feeds a batch; returns a generation it completed, if any. */
   push(b: Batch): Generation | undefined {
     if (this.spill !== undefined) {
@@ -481,6 +486,24 @@ export class GenerationSplitter {
     const g = new GenerationBuilder(this.version, b.gen, b.offset);
     this.current = g;
     return g;
+  }
+
+  /**
+   * After a batch could not be read: before Go 1.26, Go's reader takes the batches of the generation read so
+   * far as the whole generation (there is no end marker to say otherwise), delivers it, then reports the
+   * problem. Returns that generation, if any (Go 1.26+: never).
+   * @throws GodiagError when what was read is not a generation (e.g. it has no Frequency event).
+   */
+  salvage(): Generation | undefined {
+    if (this.markers) return undefined;
+    if (this.spill !== undefined) {
+      const s = this.spill;
+      this.spill = undefined;
+      this.start(s).add(s);
+    }
+    const cur = this.current;
+    this.current = undefined;
+    return cur?.finish();
   }
 
   /** At the end of the input: the last generation, when it is complete. */
@@ -530,30 +553,14 @@ export async function* readGenerations(
   source: Source,
   options: GenerationReadOptions & InputOptions = {},
 ): AsyncGenerator<Generation, void, undefined> {
-  const { generations } = await openGenerations(source, options);
-  yield* generations;
-}
-
-/**
- * Reads a trace's header, then streams its generations as {@link readGenerations} does: for callers that
- * must tell a bad header (thrown here) from a bad generation (thrown by the iterator).
- * @throws GodiagError for a bad header or an unsupported version.
- */
-export async function openGenerations(
-  source: Source,
-  options: GenerationReadOptions & InputOptions = {},
-): Promise<{ version: WireVersion; generations: AsyncGenerator<Generation, void, undefined> }> {
   const { version, batches } = await readBatches(source, options);
-  async function* generations(): AsyncGenerator<Generation, void, undefined> {
-    const split = new GenerationSplitter(version);
-    let end = 16;
-    for await (const b of batches) {
-      end = b.dataOffset + b.data.length;
-      const g = split.push(b);
-      if (g !== undefined) yield g;
-    }
-    const last = split.end(end);
-    if (last !== undefined) yield last;
+  const split = new GenerationSplitter(version);
+  let end = 16;
+  for await (const b of batches) {
+    end = b.dataOffset + b.data.length;
+    const g = split.push(b);
+    if (g !== undefined) yield g;
   }
-  return { version, generations: generations() };
+  const last = split.end(end);
+  if (last !== undefined) yield last;
 }
