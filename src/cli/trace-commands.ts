@@ -16,6 +16,8 @@ import { wireDumpChunks } from '../trace/text/wire-dump.js';
 import { encodeRawEvents } from '../trace/wire/raw.js';
 import { EventJsonLines } from '../trace/events/dump.js';
 import { readTrace } from '../trace/events/reader.js';
+import { eventMatches, formatEvent, parseDuration, parseEventKind, type EventFilter } from '../trace/events/text.js';
+import { EVENT_KINDS, type EventKind } from '../trace/events/event.js';
 import { checkFlags, parseArgs, UsageError, type Args } from './args.js';
 import { openInput, type Command, type Io } from './command.js';
 
@@ -144,6 +146,114 @@ const dumpCommand: Command = {
   },
 };
 
+/**
+ * Takes every `--kind K` / `--kind=K` out of `argv` (parseArgs keeps only the last value of an option, and
+ * kinds may be repeated), returning the kinds named, validated, and the other arguments.
+ */
+function takeKinds(argv: readonly string[], valued: readonly string[]): { kinds: EventKind[] | undefined; rest: string[] } {
+  const names: string[] = [];
+  const rest: string[] = [];
+  let seen = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === '--kind' || a.startsWith('--kind=')) {
+      const v = a === '--kind' ? argv[++i] : a.slice('--kind='.length);
+      if (v === undefined) throw new UsageError('option --kind needs a value');
+      seen = true;
+      names.push(...v.split(','));
+      continue;
+    }
+    rest.push(a);
+    // The value of another option is never taken for --kind (e.g. `--match --kind`).
+    if (valued.includes(a.slice(2)) && i + 1 < argv.length) rest.push(argv[++i]!);
+  }
+  if (!seen) return { kinds: undefined, rest };
+  const kinds: EventKind[] = [];
+  for (const name of names) {
+    const k = parseEventKind(name.trim());
+    if (k === undefined) throw new UsageError(`unknown event kind ${JSON.stringify(name)}; valid kinds: ${EVENT_KINDS.join(', ')}`);
+    if (!kinds.includes(k)) kinds.push(k);
+  }
+  return { kinds, rest };
+}
+
+/** A `--name T` duration option (see parseDuration), or undefined when absent. */
+function durationFlag(args: Args, name: string): number | undefined {
+  const v = args.flags.get(name);
+  if (v === undefined) return undefined;
+  if (v === true) throw new UsageError(`option --${name} needs a duration`);
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(`option --${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The filter of `trace events` from its options. */
+function eventFilter(argv: readonly string[]): { path: string; filter: EventFilter; stopAtTruncation: boolean } {
+  const valued = ['goroutine', 'from', 'to', 'match'];
+  const { kinds, rest } = takeKinds(argv, valued);
+  const args = parse(rest, valued, [...valued, 'stop-at-truncation']);
+  if (args.positional.length !== 1) {
+    throw new UsageError('usage: godiag trace events FILE [--kind K]... [--goroutine G] [--from T] [--to T] [--match REGEXP] [--stop-at-truncation]');
+  }
+  const filter: { -readonly [K in keyof EventFilter]: EventFilter[K] } = {};
+  if (kinds !== undefined) filter.kinds = kinds;
+  const g = args.flags.get('goroutine');
+  if (g !== undefined) {
+    if (g === true || !/^-?\d{1,16}$/.test(g) || !Number.isSafeInteger(Number(g))) throw new UsageError('option --goroutine needs a goroutine ID (an integer)');
+    filter.goroutine = Number(g);
+  }
+  const from = durationFlag(args, 'from');
+  const to = durationFlag(args, 'to');
+  if (from !== undefined) filter.from = from;
+  if (to !== undefined) filter.to = to;
+  if (from !== undefined && to !== undefined && from > to) throw new UsageError(`--from ${from} ns is after --to ${to} ns`);
+  const match = args.flags.get('match');
+  if (match !== undefined) {
+    if (match === true) throw new UsageError('option --match needs a regular expression');
+    try {
+      filter.match = new RegExp(match);
+    } catch (e) {
+      throw new UsageError(`option --match: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { path: args.positional[0]!, filter, stopAtTruncation: args.flags.has('stop-at-truncation') };
+}
+
+const eventsCommand: Command = {
+  summary: 'print the events of a trace as `go tool trace -d=parsed` does, optionally filtered',
+  async run(argv, io) {
+    const { path, filter, stopAtTruncation } = eventFilter(argv);
+    await withTrace(path, io, async (source, options) => {
+      let origin: number | undefined;
+      let pending = '';
+      try {
+        for await (const e of readTrace(source, { ...options, onTruncated: stopAtTruncation ? 'stop' : 'throw' })) {
+          origin ??= e.time;
+          // Times only increase, so nothing after the end of the window can match: stop reading there.
+          if (filter.to !== undefined && e.time - origin >= filter.to) break;
+          if (!eventMatches(e, filter, origin)) continue;
+          // As `go tool trace -d=parsed`: each event's text and a newline (a blank line after a stack).
+          pending += formatEvent(e, { wallClockZone: 'local' }) + '\n';
+          if (pending.length >= 1 << 16) {
+            await write(io, pending);
+            pending = '';
+          }
+        }
+      } finally {
+        // Also on an error: as Go's tool, print every event read before it.
+        await write(io, pending);
+      }
+    });
+  },
+};
+
 /** Usage lines of the trace commands. */
 export const traceHelp = [
   'godiag trace raw FILE [--text]        print every raw event, exactly as `go tool trace -d=wire` prints them;',
@@ -154,6 +264,12 @@ export const traceHelp = [
   'godiag trace dump FILE               every event as canonical JSON Lines (stacks defined once, then referred',
   '        [--stop-at-truncation]       to by number), identical to the Go oracle\'s reading with x/exp/trace;',
   '                                      --stop-at-truncation: end at the last complete generation of a cut trace',
+  'godiag trace events FILE              every event as `go tool trace -d=parsed` prints it (Go\'s Event.String(),',
+  '        [--kind K]... [--goroutine G] wall clock in the local zone); --kind: only these kinds (repeat or',
+  '        [--from T] [--to T]           K1,K2; any case); --goroutine: events on G or about G (transitions,',
+  '        [--match REGEXP]              labels, ranges); --from/--to: the window [T1, T2) after the first',
+  '        [--stop-at-truncation]        event, in ns or with a unit (1.5ms, 200us, 3s); --match: a JavaScript',
+  '                                      RegExp found in a function or file:line of the stack or transition stack',
   'godiag trace cut FILE [--from G] [--to G] -o OUT',
   '                                      write generations G..G (as numbered in the trace) as a smaller valid trace',
   'godiag trace encode TEXTFILE -o OUT   write a text trace (or a Go .test file) as a binary trace',
@@ -163,6 +279,7 @@ export const traceHelp = [
 export const traceCommands: Record<string, Command> = {
   raw: rawCommand,
   dump: dumpCommand,
+  events: eventsCommand,
   stats: statsCommand,
   cut: cutCommand,
   encode: encodeCommand,

@@ -8,3 +8,4 @@ export { readTrace, readTraceSync, EventAssembler, type ReadTraceOptions } from 
 export { Ordering, type BaseEvent } from './order.js';
 export { GenerationTable } from './table.js';
 export { EventJsonLines, dumpTraceEvents } from './dump.js';
+export { formatEvent, eventMatches, parseEventKind, parseDuration, type EventFilter, type EventTextOptions } from './text.js';
