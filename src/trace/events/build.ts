@@ -12,7 +12,6 @@ import {
   NO_STACK,
   NO_TASK,
   type Event,
-  type EventCommon,
   type GoState,
   type ProcState,
   type RangeAttribute,
@@ -33,22 +32,6 @@ export const SPEC_BY_TYPE: readonly (EventSpec | undefined)[] = (() => {
   for (const s of ALL_EVENT_SPECS) t[s.type] = s;
   return t;
 })();
-
-/** What a wire event becomes before its view is built: the ordering engine fills this in. */
-export interface Pending {
-  /** The wire type. */
-  type: number;
-  /** Time in nanoseconds. */
-  time: number;
-  /** Scheduling context. */
-  g: number;
-  p: number;
-  m: number;
-  /** Arguments after the timestamp (as Go's `baseEvent.args`). */
-  args: readonly ArgValue[];
-  /** Byte offset of the event, for errors. */
-  offset: number;
-}
 
 /** State smuggled from the ordering engine into the view of an event, as Go keeps it in spare arguments. */
 export interface Extra {
@@ -73,131 +56,206 @@ function goroutine(id: number): ResourceID {
 }
 
 /**
- * Builds the view of one event, or the error Go's reader raises when the event names a string or stack its
- * generation does not have (returned, not thrown: the error belongs where the event would be delivered).
+ * Builds the view of one event (wire type, time in ns, scheduling context, arguments after the timestamp as
+ * Go's `baseEvent.args`, byte offset), or the error Go's reader raises when the event names a string or
+ * stack its generation does not have (returned, not thrown: the error belongs where the event would be
+ * delivered). Hot: one call per event, so no intermediate objects.
  */
-export function buildEvent(t: GenerationTable, e: Pending, x: Extra = NONE): Event | GodiagError {
-  const spec = SPEC_BY_TYPE[e.type]!;
-  const a = e.args;
-  for (const i of spec.stackArgs) {
-    if (t.stack(a[i - 1]!) === undefined) return corrupt('trace', e.offset, `found invalid stack ID ${a[i - 1]} for event ${spec.name} (generation ${t.gen})`);
+export function buildEvent(t: GenerationTable, type: number, time: number, g: number, p: number, m: number, a: readonly ArgValue[], offset: number, x: Extra = NONE): Event | GodiagError {
+  const spec = SPEC_BY_TYPE[type]!;
+  const stackArgs = spec.stackArgs;
+  for (let i = 0; i < stackArgs.length; i++) {
+    const v = a[stackArgs[i]! - 1]!;
+    if (v !== 0 && t.stack(v) === undefined) return corrupt('trace', offset, `found invalid stack ID ${v} for event ${spec.name} (generation ${t.gen})`);
   }
-  for (const i of spec.stringArgs) {
-    if (t.string(a[i - 1]!) === undefined) return corrupt('trace', e.offset, `found invalid string ID ${a[i - 1]} for event ${spec.name} (generation ${t.gen})`);
+  const stringArgs = spec.stringArgs;
+  for (let i = 0; i < stringArgs.length; i++) {
+    const v = a[stringArgs[i]! - 1]!;
+    if (v !== 0 && t.string(v) === undefined) return corrupt('trace', offset, `found invalid string ID ${v} for event ${spec.name} (generation ${t.gen})`);
   }
-  const stack = spec.stackArgs.length > 0 ? t.stack(a[spec.stackArgs[0]! - 1]!)! : NO_STACK;
-  const c: EventCommon = { time: e.time, goroutine: e.g, proc: e.p, thread: e.m, stack };
-  const id = (v: ArgValue, what: string) => int64Id(v, what, e.offset);
-  const str = (v: ArgValue) => t.string(v)!;
-  switch (e.type) {
+  const stack = stackArgs.length > 0 ? t.stack(a[stackArgs[0]! - 1]!)! : NO_STACK;
+  switch (type) {
+    case T.GoStart:
+      return goTransition(time, g, p, m, stack, int64Id(a[0]!, 'goroutine ID', offset), 'Runnable', 'Running', '', NO_STACK);
+    case T.GoStop:
+      return goTransition(time, g, p, m, stack, g, 'Running', 'Runnable', t.string(a[0]!)!, stack);
+    case T.GoBlock:
+      return goTransition(time, g, p, m, stack, g, 'Running', 'Waiting', t.string(a[0]!)!, stack);
+    case T.GoUnblock:
+    case T.GoSwitch:
+    case T.GoSwitchDestroy:
+      return goTransition(time, g, p, m, stack, int64Id(a[0]!, 'goroutine ID', offset), 'Waiting', 'Runnable', '', NO_STACK);
+    case T.GoSyscallBegin:
+      return goTransition(time, g, p, m, stack, g, 'Running', 'Syscall', '', stack);
+    case T.GoSyscallEnd:
+      return goTransition(time, g, p, m, stack, g, 'Syscall', 'Running', '', NO_STACK);
+    case T.GoSyscallEndBlocked:
+      return goTransition(time, g, p, m, stack, g, 'Syscall', 'Runnable', '', NO_STACK);
+    case T.GoCreate:
+    case T.GoCreateBlocked:
+      return goTransition(time, g, p, m, stack, int64Id(a[0]!, 'goroutine ID', offset), 'NotExist', type === T.GoCreate ? 'Runnable' : 'Waiting', '', t.stack(a[1]!)!);
+    case T.GoCreateSyscall:
+      return goTransition(time, g, p, m, stack, int64Id(a[0]!, 'goroutine ID', offset), 'NotExist', 'Syscall', '', NO_STACK);
+    case T.GoDestroy:
+      return goTransition(time, g, p, m, stack, g, 'Running', 'NotExist', '', NO_STACK);
+    case T.GoDestroySyscall:
+      return goTransition(time, g, p, m, stack, g, 'Syscall', 'NotExist', '', NO_STACK);
+    case T.GoStatus:
+    case T.GoStatusStack:
+      return goTransition(time, g, p, m, stack, int64Id(a[0]!, 'goroutine ID', offset), x.fromGo!, GO_STATUS_STATE[Number(a[2]!)] ?? 'Undetermined', '', stack);
+    case T.ProcStart:
+      return procTransition(time, g, p, m, stack, int64Id(a[0]!, 'proc ID', offset), 'Idle', 'Running');
+    case T.ProcStop:
+      return procTransition(time, g, p, m, stack, p, 'Running', 'Idle');
+    case T.ProcSteal:
+      return procTransition(time, g, p, m, stack, int64Id(a[0]!, 'proc ID', offset), x.stealFromAbandoned === true ? 'Idle' : 'Running', 'Idle');
+    case T.ProcStatus:
+      return procTransition(time, g, p, m, stack, int64Id(a[0]!, 'proc ID', offset), x.fromProc!, PROC_STATUS_STATE[x.procStatus!]!);
     case T.CPUSample:
-      return { kind: 'StackSample', ...c };
+      return { kind: 'StackSample', time, goroutine: g, proc: p, thread: m, stack };
     case T.ProcsChange:
-      return { kind: 'Metric', ...c, name: '/sched/gomaxprocs:threads', value: a[0]! };
+      return metric(time, g, p, m, stack, '/sched/gomaxprocs:threads', a[0]!);
     case T.HeapAlloc:
-      return { kind: 'Metric', ...c, name: '/memory/classes/heap/objects:bytes', value: a[0]! };
+      return metric(time, g, p, m, stack, '/memory/classes/heap/objects:bytes', a[0]!);
     case T.HeapGoal:
-      return { kind: 'Metric', ...c, name: '/gc/heap/goal:bytes', value: a[0]! };
+      return metric(time, g, p, m, stack, '/gc/heap/goal:bytes', a[0]!);
     case T.GoLabel:
-      return { kind: 'Label', ...c, label: str(a[0]!), resource: goroutine(e.g) };
+      return { kind: 'Label', time, goroutine: g, proc: p, thread: m, stack, label: t.string(a[0]!)!, resource: { kind: 'Goroutine', id: g } };
     case T.STWBegin:
     case T.STWEnd: {
-      const kindId = e.type === T.STWBegin ? a[0]! : x.stwKind!;
+      const kindId = type === T.STWBegin ? a[0]! : x.stwKind!;
       const kindName = t.string(kindId);
       // The kind's string ID was taken at STWBegin, possibly in an earlier generation.
-      if (kindName === undefined) return corrupt('trace', e.offset, `stop-the-world kind names string ${kindId}, which generation ${t.gen} does not have`);
-      return range(e.type === T.STWBegin ? 'RangeBegin' : 'RangeEnd', c, `stop-the-world (${kindName})`, goroutine(e.g), []);
+      if (kindName === undefined) return corrupt('trace', offset, `stop-the-world kind names string ${kindId}, which generation ${t.gen} does not have`);
+      return range(type === T.STWBegin ? 'RangeBegin' : 'RangeEnd', time, g, p, m, stack, `stop-the-world (${kindName})`, { kind: 'Goroutine', id: g }, NO_ATTRIBUTES);
     }
     case T.GCBegin:
-      return range('RangeBegin', c, 'GC concurrent mark phase', NO_RESOURCE, []);
+      return range('RangeBegin', time, g, p, m, stack, 'GC concurrent mark phase', NO_RESOURCE, NO_ATTRIBUTES);
     case T.GCActive:
-      return range('RangeActive', c, 'GC concurrent mark phase', NO_RESOURCE, []);
+      return range('RangeActive', time, g, p, m, stack, 'GC concurrent mark phase', NO_RESOURCE, NO_ATTRIBUTES);
     case T.GCEnd:
-      return range('RangeEnd', c, 'GC concurrent mark phase', NO_RESOURCE, []);
+      return range('RangeEnd', time, g, p, m, stack, 'GC concurrent mark phase', NO_RESOURCE, NO_ATTRIBUTES);
     case T.GCSweepBegin:
-      return range('RangeBegin', c, 'GC incremental sweep', { kind: 'Proc', id: e.p }, []);
+      return range('RangeBegin', time, g, p, m, stack, 'GC incremental sweep', { kind: 'Proc', id: p }, NO_ATTRIBUTES);
     case T.GCSweepActive:
-      return range('RangeActive', c, 'GC incremental sweep', { kind: 'Proc', id: id(a[0]!, 'proc ID') }, []);
+      return range('RangeActive', time, g, p, m, stack, 'GC incremental sweep', { kind: 'Proc', id: int64Id(a[0]!, 'proc ID', offset) }, NO_ATTRIBUTES);
     case T.GCSweepEnd:
-      return range('RangeEnd', c, 'GC incremental sweep', { kind: 'Proc', id: e.p }, [
+      return range('RangeEnd', time, g, p, m, stack, 'GC incremental sweep', { kind: 'Proc', id: p }, [
         { name: 'bytes swept', value: a[0]! },
         { name: 'bytes reclaimed', value: a[1]! },
       ]);
     case T.GCMarkAssistBegin:
-      return range('RangeBegin', c, 'GC mark assist', goroutine(e.g), []);
+      return range('RangeBegin', time, g, p, m, stack, 'GC mark assist', { kind: 'Goroutine', id: g }, NO_ATTRIBUTES);
     case T.GCMarkAssistActive:
-      return range('RangeActive', c, 'GC mark assist', goroutine(id(a[0]!, 'goroutine ID')), []);
+      return range('RangeActive', time, g, p, m, stack, 'GC mark assist', { kind: 'Goroutine', id: int64Id(a[0]!, 'goroutine ID', offset) }, NO_ATTRIBUTES);
     case T.GCMarkAssistEnd:
-      return range('RangeEnd', c, 'GC mark assist', goroutine(e.g), []);
+      return range('RangeEnd', time, g, p, m, stack, 'GC mark assist', { kind: 'Goroutine', id: g }, NO_ATTRIBUTES);
     case T.UserTaskBegin:
-      return { kind: 'TaskBegin', ...c, id: id(a[0]!, 'task ID'), parent: id(a[1]!, 'task ID'), type: str(a[2]!) };
+      return {
+        kind: 'TaskBegin',
+        time,
+        goroutine: g,
+        proc: p,
+        thread: m,
+        stack,
+        id: int64Id(a[0]!, 'task ID', offset),
+        parent: int64Id(a[1]!, 'task ID', offset),
+        type: t.string(a[2]!)!,
+      };
     case T.UserTaskEnd:
-      return { kind: 'TaskEnd', ...c, id: id(a[0]!, 'task ID'), parent: x.taskParent ?? NO_TASK, type: x.taskType ?? '' };
+      return {
+        kind: 'TaskEnd',
+        time,
+        goroutine: g,
+        proc: p,
+        thread: m,
+        stack,
+        id: int64Id(a[0]!, 'task ID', offset),
+        parent: x.taskParent ?? NO_TASK,
+        type: x.taskType ?? '',
+      };
     case T.UserRegionBegin:
-      return { kind: 'RegionBegin', ...c, task: id(a[0]!, 'task ID'), type: str(a[1]!) };
+      return { kind: 'RegionBegin', time, goroutine: g, proc: p, thread: m, stack, task: int64Id(a[0]!, 'task ID', offset), type: t.string(a[1]!)! };
     case T.UserRegionEnd:
-      return { kind: 'RegionEnd', ...c, task: id(a[0]!, 'task ID'), type: str(a[1]!) };
+      return { kind: 'RegionEnd', time, goroutine: g, proc: p, thread: m, stack, task: int64Id(a[0]!, 'task ID', offset), type: t.string(a[1]!)! };
     case T.UserLog:
-      return { kind: 'Log', ...c, task: id(a[0]!, 'task ID'), category: str(a[1]!), message: str(a[2]!) };
-    case T.ProcStart:
-      return procTransition(c, id(a[0]!, 'proc ID'), 'Idle', 'Running');
-    case T.ProcStop:
-      return procTransition(c, e.p, 'Running', 'Idle');
-    case T.ProcSteal:
-      return procTransition(c, id(a[0]!, 'proc ID'), x.stealFromAbandoned === true ? 'Idle' : 'Running', 'Idle');
-    case T.ProcStatus:
-      return procTransition(c, id(a[0]!, 'proc ID'), x.fromProc!, PROC_STATUS_STATE[x.procStatus!]!);
-    case T.GoCreate:
-    case T.GoCreateBlocked:
-      return goTransition(c, id(a[0]!, 'goroutine ID'), 'NotExist', e.type === T.GoCreate ? 'Runnable' : 'Waiting', '', t.stack(a[1]!)!);
-    case T.GoCreateSyscall:
-      return goTransition(c, id(a[0]!, 'goroutine ID'), 'NotExist', 'Syscall', '', NO_STACK);
-    case T.GoStart:
-      return goTransition(c, id(a[0]!, 'goroutine ID'), 'Runnable', 'Running', '', NO_STACK);
-    case T.GoDestroy:
-      return goTransition(c, e.g, 'Running', 'NotExist', '', NO_STACK);
-    case T.GoDestroySyscall:
-      return goTransition(c, e.g, 'Syscall', 'NotExist', '', NO_STACK);
-    case T.GoStop:
-      return goTransition(c, e.g, 'Running', 'Runnable', str(a[0]!), stack);
-    case T.GoBlock:
-      return goTransition(c, e.g, 'Running', 'Waiting', str(a[0]!), stack);
-    case T.GoUnblock:
-    case T.GoSwitch:
-    case T.GoSwitchDestroy:
-      return goTransition(c, id(a[0]!, 'goroutine ID'), 'Waiting', 'Runnable', '', NO_STACK);
-    case T.GoSyscallBegin:
-      return goTransition(c, e.g, 'Running', 'Syscall', '', stack);
-    case T.GoSyscallEnd:
-      return goTransition(c, e.g, 'Syscall', 'Running', '', NO_STACK);
-    case T.GoSyscallEndBlocked:
-      return goTransition(c, e.g, 'Syscall', 'Runnable', '', NO_STACK);
-    case T.GoStatus:
-    case T.GoStatusStack:
-      return goTransition(c, id(a[0]!, 'goroutine ID'), x.fromGo!, GO_STATUS_STATE[Number(a[2]!)] ?? 'Undetermined', '', stack);
+      return {
+        kind: 'Log',
+        time,
+        goroutine: g,
+        proc: p,
+        thread: m,
+        stack,
+        task: int64Id(a[0]!, 'task ID', offset),
+        category: t.string(a[1]!)!,
+        message: t.string(a[2]!)!,
+      };
     default:
       if (spec.experiment !== 0) {
         return {
           kind: 'Experimental',
-          ...c,
+          time,
+          goroutine: g,
+          proc: p,
+          thread: m,
+          stack,
           name: spec.name,
           experiment: EXPERIMENT_NAMES[spec.experiment] ?? `experiment ${spec.experiment}`,
-          args: spec.args.slice(1).map((name, i) => ({ name, value: name.endsWith('string') ? str(a[i]!) : a[i]! })),
+          args: spec.args.slice(1).map((name, i) => ({ name, value: name.endsWith('string') ? t.string(a[i]!)! : a[i]! })),
         };
       }
       throw new Error(`internal error: no event view for wire event type ${spec.name}`);
   }
 }
 
-function range(kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd', c: EventCommon, name: string, scope: ResourceID, attributes: RangeAttribute[]): Event {
-  if (kind === 'RangeEnd') return { kind, ...c, name, scope, attributes };
-  return { kind, ...c, name, scope };
+const NO_ATTRIBUTES: readonly RangeAttribute[] = Object.freeze([]);
+
+function metric(time: number, g: number, p: number, m: number, stack: Stack, name: string, value: ArgValue): Event {
+  return { kind: 'Metric', time, goroutine: g, proc: p, thread: m, stack, name, value };
 }
 
-function procTransition(c: EventCommon, proc: number, from: ProcState, to: ProcState): StateTransitionEvent {
-  return { kind: 'StateTransition', ...c, resource: { kind: 'Proc', id: proc }, from, to, reason: '', transitionStack: NO_STACK };
+function range(
+  kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd',
+  time: number,
+  g: number,
+  p: number,
+  m: number,
+  stack: Stack,
+  name: string,
+  scope: ResourceID,
+  attributes: readonly RangeAttribute[],
+): Event {
+  if (kind === 'RangeEnd') return { kind, time, goroutine: g, proc: p, thread: m, stack, name, scope, attributes };
+  return { kind, time, goroutine: g, proc: p, thread: m, stack, name, scope };
 }
 
-function goTransition(c: EventCommon, g: number, from: GoState, to: GoState, reason: string, transitionStack: Stack): StateTransitionEvent {
-  return { kind: 'StateTransition', ...c, resource: { kind: 'Goroutine', id: g }, from, to, reason, transitionStack };
+function procTransition(time: number, g: number, p: number, m: number, stack: Stack, proc: number, from: ProcState, to: ProcState): StateTransitionEvent {
+  return {
+    kind: 'StateTransition',
+    time,
+    goroutine: g,
+    proc: p,
+    thread: m,
+    stack,
+    resource: { kind: 'Proc', id: proc },
+    from,
+    to,
+    reason: '',
+    transitionStack: NO_STACK,
+  };
+}
+
+function goTransition(
+  time: number,
+  g: number,
+  p: number,
+  m: number,
+  stack: Stack,
+  id: number,
+  from: GoState,
+  to: GoState,
+  reason: string,
+  transitionStack: Stack,
+): StateTransitionEvent {
+  return { kind: 'StateTransition', time, goroutine: g, proc: p, thread: m, stack, resource: { kind: 'Goroutine', id }, from, to, reason, transitionStack };
 }

@@ -18,7 +18,7 @@ import { ErrorCode, GodiagError, corrupt } from '../../internal/errors.js';
 import { EventType as T } from '../spec/events.js';
 import type { ArgValue } from '../wire/varint.js';
 import { NO_GOROUTINE, NO_PROC, NO_TASK, NO_THREAD, type Event, type GoState, type ProcState } from './event.js';
-import { GO_STATUS_STATE, PROC_STATUS_STATE, SPEC_BY_TYPE, buildEvent, type Extra, type Pending } from './build.js';
+import { GO_STATUS_STATE, PROC_STATUS_STATE, SPEC_BY_TYPE, buildEvent, type Extra } from './build.js';
 import { int64Id, type GenerationTable } from './table.js';
 
 /** Goroutine statuses as the wire writes them (tracev2.GoStatus). */
@@ -115,8 +115,10 @@ export class Ordering {
   private gcSeq = 0;
   private gcState = GCState.Undetermined;
   private initialGen = 0;
-  private readonly queue: (Event | GodiagError)[] = [];
+  // A FIFO of the events let through: filled by one advance, drained before the next.
+  private readonly queue: (Event | GodiagError | undefined)[] = [];
   private head = 0;
+  private tail = 0;
 
   // The call being decided: its generation, table and thread, the event's context (c*) and the context
   // the thread will have after it (n*).
@@ -168,13 +170,10 @@ export class Ordering {
 
   /** The next event the engine has let through, in order; an error to raise at that point; or undefined. */
   next(): Event | GodiagError | undefined {
-    if (this.head === this.queue.length) return undefined;
+    if (this.head === this.tail) return undefined;
     const e = this.queue[this.head]!;
-    this.queue[this.head++] = undefined as unknown as Event;
-    if (this.head === this.queue.length) {
-      this.queue.length = 0;
-      this.head = 0;
-    }
+    this.queue[this.head++] = undefined;
+    if (this.head === this.tail) this.head = this.tail = 0;
     return e;
   }
 
@@ -226,11 +225,11 @@ export class Ordering {
 
   /** Queues the view of an event with the current context. */
   private emit(ev: BaseEvent, extra?: Extra): void {
-    this.push({ type: ev.type, time: ev.time, g: this.cg, p: this.cp, m: this.cm, args: ev.args, offset: ev.offset }, extra);
+    this.push(ev.type, ev.time, this.cg, this.cp, this.cm, ev.args, ev.offset, extra);
   }
 
-  private push(p: Pending, extra?: Extra): void {
-    this.queue.push(buildEvent(this.table, p, extra));
+  private push(type: number, time: number, g: number, p: number, m: number, args: readonly ArgValue[], offset: number, extra?: Extra): void {
+    this.queue[this.tail++] = buildEvent(this.table, type, time, g, p, m, args, offset, extra);
   }
 
   private id(v: ArgValue, what: string, ev: BaseEvent): number {
@@ -507,19 +506,18 @@ export class Ordering {
     const ns = this.gStates.get(next);
     if (ns === undefined || ns.status !== GoStatus.Waiting || !Ordering.succeeds(this.gen, seq, ns)) return false;
     this.emit(ev);
-    const base = { time: ev.time, g: this.cg, p: this.cp, m: this.cm, offset: ev.offset };
     if (ev.type === T.GoSwitch) {
       cur.status = GoStatus.Waiting;
-      this.push({ ...base, type: T.GoBlock, args: [0, 0] });
+      this.push(T.GoBlock, ev.time, this.cg, this.cp, this.cm, [0, 0], ev.offset);
     } else {
       this.gStates.delete(this.cg);
-      this.push({ ...base, type: T.GoDestroy, args: [] });
+      this.push(T.GoDestroy, ev.time, this.cg, this.cp, this.cm, [], ev.offset);
     }
     ns.status = GoStatus.Running;
     ns.gen = this.gen;
     ns.seq = seq;
     this.ng = next;
-    this.push({ ...base, g: NO_GOROUTINE, type: T.GoStart, args: [ev.args[0]!, ev.args[1]!] });
+    this.push(T.GoStart, ev.time, NO_GOROUTINE, this.cp, this.cm, [ev.args[0]!, ev.args[1]!], ev.offset);
     return true;
   }
 
@@ -596,7 +594,7 @@ export class Ordering {
       ps.status = ProcStatus.SyscallAbandoned;
       this.np = NO_PROC;
       // A synthetic steal of the proc by its own thread.
-      this.push({ type: T.ProcSteal, time: ev.time, g: this.cg, p: this.cp, m: this.cm, args: [this.cp, 0, 0], offset: ev.offset });
+      this.push(T.ProcSteal, ev.time, this.cg, this.cp, this.cm, [this.cp, 0, 0], ev.offset);
     }
     this.emit(ev);
     return true;

@@ -96,12 +96,12 @@ function siftDown(h: BatchCursor[], i: number): void {
   for (;;) {
     let m = i;
     let minTime = i < h.length ? h[i]!.ev.time : Infinity;
-    for (const c of [2 * i + 1, 2 * i + 2]) {
-      if (c < h.length && h[c]!.ev.time < minTime) {
-        minTime = h[c]!.ev.time;
-        m = c;
-      }
+    const l = 2 * i + 1;
+    if (l < h.length && h[l]!.ev.time < minTime) {
+      minTime = h[l]!.ev.time;
+      m = l;
     }
+    if (l + 1 < h.length && h[l + 1]!.ev.time < minTime) m = l + 1;
     if (m === i) return;
     [h[i], h[m]] = [h[m]!, h[i]!];
     i = m;
@@ -376,7 +376,11 @@ export function readTraceSync(bytes: Uint8Array, options: ReadTraceOptions = {})
         yield* afterError(a, split, e, false, options);
         return;
       }
-      if (g !== undefined) yield* generationEvents(a, g);
+      if (g !== undefined) {
+        // Inline rather than yield*: each generator level costs per event.
+        yield a.startGeneration(g);
+        for (let ev = a.next(); ev !== undefined; ev = a.next()) yield ev;
+      }
     }
     yield* endOfInput(a, split, end, options);
   })();
@@ -410,7 +414,10 @@ export async function* readTrace(source: Source, options: ReadTraceOptions & Inp
       yield* afterError(a, split, e, false, options);
       return;
     }
-    if (g !== undefined) yield* generationEvents(a, g);
+    if (g !== undefined) {
+      yield a.startGeneration(g);
+      for (let ev = a.next(); ev !== undefined; ev = a.next()) yield ev;
+    }
   }
   yield* endOfInput(a, split, end, options);
 }

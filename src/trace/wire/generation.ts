@@ -11,7 +11,7 @@ import { EventType, MAX_EVENT_DATA_SIZE, MAX_FRAMES_PER_STACK } from '../spec/ev
 import { compareWireVersions, specsFor, type VersionSpecs, type WireVersion } from '../spec/versions.js';
 import { eventPastBatch, readBatches, readBatchesSync, type Batch, type BatchReadOptions } from './batch.js';
 import { decodeRawEventAt, decoded, skipRawEventAt, skipped, type RawEvent } from './raw-event.js';
-import type { ArgValue } from './varint.js';
+import { INCOMPLETE, scan, uvarintAt, type ArgValue } from './varint.js';
 
 /** One frame of a stack as the wire holds it: string IDs, not strings. */
 export interface StackFrameData {
@@ -359,21 +359,45 @@ class GenerationBuilder {
   /** Checks every event of a per-M batch (without building them) and keeps the batch as bytes. */
   private addEvents(b: Batch): void {
     const { data, dataOffset } = b;
-    const specs = this.specs;
+    const specs = this.specs.byType;
+    const end = data.length;
     let time = b.time;
     let pos = 0;
     let count = 0;
-    while (pos < data.length) {
-      const spec = specs.byType[data[pos]!];
+    // Hot: every event of the trace passes here. A timed event is its type byte and one varint per argument
+    // (no frames, no data), so the varints after `dt` are only stepped over; anything unusual goes to
+    // skipRawEventAt, which reports it.
+    scan: while (pos < end) {
+      const spec = specs[data[pos]!];
       if (spec !== undefined && !spec.timed) {
         throw corrupt('trace', dataOffset + pos, `found a ${spec.name} event, which has no timestamp, in an event batch`);
       }
-      const next = skipRawEventAt(specs, data, pos, data.length, dataOffset);
-      if (next < 0) throw eventPastBatch(dataOffset + pos, b);
-      const dt = skipped.first;
+      let dt: ArgValue = INCOMPLETE;
+      let p = pos + 1;
+      if (spec !== undefined) {
+        dt = uvarintAt(data, p, end, dataOffset);
+        p = scan.pos;
+        for (let k = spec.args.length - 1; k > 0 && dt !== INCOMPLETE; k--) {
+          const start = p;
+          while (p < end && data[p]! >= 0x80) p++;
+          if (p >= end || p - start >= 10) {
+            dt = INCOMPLETE;
+            break;
+          }
+          p++;
+        }
+      }
+      if (dt === INCOMPLETE) {
+        // The slow path either throws the precise error or finds the event runs past the batch.
+        const next = skipRawEventAt(this.specs, data, pos, end, dataOffset);
+        if (next < 0) throw eventPastBatch(dataOffset + pos, b);
+        dt = skipped.first;
+        p = next;
+      }
       time = typeof dt === 'number' && time + dt <= Number.MAX_SAFE_INTEGER ? time + dt : addTime(time, dt, dataOffset + pos);
-      pos = next;
+      pos = p;
       count++;
+      continue scan;
     }
     this.g.batches.push({ m: b.m, time: b.time, offset: b.offset, size: data.length, data, dataOffset, eventCount: count });
   }
