@@ -12,36 +12,14 @@
  * memory must follow the generation's size, not the trace's length.
  */
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { benchTraceFiles } from './trace-files.js';
 import { fileSource } from '../src/node/index.js';
 import { decodeBatchEvents, iterateRawEventsSync, readBatches, readBatchesSync, readGenerations, readGenerationsSync } from '../src/trace/wire/index.js';
 
-const files = process.argv.slice(2).filter((a) => a !== 'trace');
-for (const f of files) {
-  if (!existsSync(f)) {
-    console.error(`bench/trace: ${f}: no such file`);
-    process.exit(2);
-  }
-}
-if (files.length === 0) {
-  if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
-    console.error('bench/trace: give a trace FILE (at least 100 MB), or install Go to record one');
-    process.exit(2);
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'godiag-bench-trace-'));
-  const exe = join(dir, 'tracework');
-  // The trace programs module is not in go.work (it must build with Go 1.22), hence GOWORK=off.
-  execFileSync('go', ['-C', 'testdata/gen/programs-trace', 'build', '-o', exe, './tracework'], { stdio: 'inherit', env: { ...process.env, GOWORK: 'off' } });
-  for (const d of ['7s', '21s']) {
-    const file = join(dir, `bench-${d}.trace`);
-    console.error(`recording ${file} (tracework -workload bench -d ${d})…`);
-    execFileSync(exe, ['-workload', 'bench', '-d', d, '-o', file], { stdio: 'inherit' });
-    files.push(file);
-  }
-}
+const files = benchTraceFiles(process.argv.slice(2).filter((a) => a !== 'trace'), 'bench/trace');
 // Memory first, in processes of their own, before this one holds a trace.
 interface Peak {
   items: number;

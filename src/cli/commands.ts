@@ -19,6 +19,8 @@ import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
 import { traceCommands, traceHelp } from './trace-commands.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
+import { readTraceSync } from '../trace/events/reader.js';
+import { formatEvent } from '../trace/events/text.js';
 import { checkFlags, parseArgs, UsageError } from './args.js';
 import { readInput, type Command, type FormatGroup } from './command.js';
 
@@ -65,6 +67,20 @@ const demoCommand: Command = {
       io.stdout.write(`\ngodiag pprof goroutines ${join(dir, crash.path)}  (summarised)\n`);
       io.stdout.write(`  ${dump.panics.map((p) => `panic: ${p.message}`).join('; ')}\n`);
       io.stdout.write(`  ${dump.goroutines.length} goroutines: ${[...states].map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+    }
+    const trace = samples.find((f) => f.format === 'trace' && f.kind === 'mixed');
+    if (trace) {
+      const path = join(dir, trace.path);
+      const bytes = maybeGunzip(await readAll(await fileSource(path), {}));
+      const kinds = new Map<string, number>();
+      const logs: string[] = [];
+      for (const e of readTraceSync(bytes)) {
+        kinds.set(e.kind, (kinds.get(e.kind) ?? 0) + 1);
+        if (e.kind === 'Log' && logs.length < 2) logs.push(formatEvent(e));
+      }
+      io.stdout.write(`\ngodiag trace events --kind Log ${path}  (the first 2 of ${kinds.get('Log') ?? 0})\n`);
+      io.stdout.write(logs.map((l) => l.replace(/^/gm, '  ')).join('\n') + '\n');
+      io.stdout.write(`  events by kind: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
     }
   },
 };

@@ -134,14 +134,18 @@ const dumpCommand: Command = {
     await withTrace(args.positional[0]!, io, async (source, options) => {
       const json = new EventJsonLines();
       let pending = '';
-      for await (const e of readTrace(source, { ...options, onTruncated })) {
-        pending += json.text(e);
-        if (pending.length >= 1 << 16) {
-          await write(io, pending);
-          pending = '';
+      try {
+        for await (const e of readTrace(source, { ...options, onTruncated })) {
+          pending += json.text(e);
+          if (pending.length >= 1 << 16) {
+            await write(io, pending);
+            pending = '';
+          }
         }
+      } finally {
+        // Events read before an error are printed, as the oracle prints them.
+        await write(io, pending);
       }
-      await write(io, pending);
     });
   },
 };

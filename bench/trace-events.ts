@@ -1,0 +1,134 @@
+/**
+ * Trace event benchmark: `npm run bench:trace-events [FILE [FILE2]]` (FILE: a Go 1.22+ trace of at least
+ * 100 MB; without one, and with Go on PATH, two are recorded as for bench/trace.ts).
+ *
+ * Measures the package as published (the script builds dist/ first and imports it): `readTraceSync` over
+ * the file in memory and `readTrace` streaming it, both touching every event the way a tool does (kind,
+ * time, context, the kind's fields, every frame of every stack); and, in the same run, Go's reader
+ * (golang.org/x/exp/trace, testdata/gen/cmd/bench-trace) over the same bytes doing the same. Best of 3.
+ * Peak memory of `readTrace` streaming each FILE runs in a process of its own (bench/trace-peak.ts).
+ */
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+// The built package, not the sources: what users run.
+import { readTrace, readTraceSync, type Event } from '../dist/trace/index.js';
+import { fileSource } from '../dist/node/index.js';
+import { benchTraceFiles } from './trace-files.js';
+
+const files = benchTraceFiles(process.argv.slice(2), 'bench/trace-events');
+
+/** What a tool reads of an event; returns a checksum so nothing is optimized away. */
+function touch(e: Event): number {
+  let sum = e.time + e.goroutine + e.proc + e.thread + e.kind.length;
+  for (const f of e.stack.frames) sum += f.line + f.func.length + f.file.length;
+  switch (e.kind) {
+    case 'StateTransition':
+      sum += e.resource.id + e.from.length + e.to.length + e.reason.length;
+      for (const f of e.transitionStack.frames) sum += f.line + f.func.length;
+      break;
+    case 'Metric':
+      sum += Number(e.value);
+      break;
+    case 'RangeBegin':
+    case 'RangeActive':
+    case 'RangeEnd':
+      sum += e.name.length;
+      break;
+    case 'Log':
+      sum += e.category.length + e.message.length;
+      break;
+    case 'TaskBegin':
+    case 'TaskEnd':
+      sum += e.id + e.type.length;
+      break;
+    case 'RegionBegin':
+    case 'RegionEnd':
+      sum += e.task + e.type.length;
+      break;
+    case 'Label':
+      sum += e.label.length;
+      break;
+    default:
+      break;
+  }
+  return sum % 1024;
+}
+
+interface Peak {
+  items: number;
+  baseline: number;
+  peak: number;
+}
+// Memory first, in processes of their own, before this one holds a trace.
+const peaks = files.map((f) => ({
+  file: f,
+  peak: JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/trace-peak.ts', f, 'events'], { encoding: 'utf8' })) as Peak,
+}));
+
+const file = files[0]!;
+const bytes = new Uint8Array(readFileSync(file));
+
+async function best(fn: () => number | Promise<number>): Promise<{ seconds: number; events: number }> {
+  let events = 0;
+  let seconds = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    events = await fn();
+    seconds = Math.min(seconds, (performance.now() - t) / 1000);
+  }
+  return { seconds, events };
+}
+
+const rows: { what: string; seconds: number; events: number }[] = [];
+let sink = 0;
+rows.push({
+  what: 'godiag readTraceSync (in memory)',
+  ...(await best(() => {
+    let n = 0;
+    for (const e of readTraceSync(bytes)) {
+      n++;
+      sink += touch(e);
+    }
+    return n;
+  })),
+});
+rows.push({
+  what: 'godiag readTrace (streaming the file)',
+  ...(await best(async () => {
+    let n = 0;
+    for await (const e of readTrace(await fileSource(file))) {
+      n++;
+      sink += touch(e);
+    }
+    return n;
+  })),
+});
+if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
+  const exe = join(mkdtempSync(join(tmpdir(), 'godiag-bench-trace-')), 'bench-trace');
+  execFileSync('go', ['build', '-o', exe, './testdata/gen/cmd/bench-trace'], { stdio: 'inherit' });
+  const go = JSON.parse(execFileSync(exe, ['-repeat', '3', file], { encoding: 'utf8' })) as { seconds: number; events: number };
+  rows.push({ what: 'Go golang.org/x/exp/trace (in memory)', seconds: go.seconds, events: go.events });
+} else {
+  console.error('bench/trace-events: Go is not on PATH; the Go reference is not timed');
+}
+
+const mb = (n: number) => (n / 1e6).toFixed(1);
+const goRow = rows.find((r) => r.what.startsWith('Go '));
+console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} (checksum ${sink % 7})`);
+console.log(`trace: ${file}: ${mb(bytes.length)} MB`);
+console.log('| reader | best of 3 | events | M events/s | MB/s | vs Go |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const r of rows) {
+  const ratio = goRow === undefined ? '' : `${(goRow.seconds / r.seconds).toFixed(2)}×`;
+  console.log(`| ${r.what} | ${r.seconds.toFixed(2)} s | ${r.events} | ${(r.events / r.seconds / 1e6).toFixed(2)} | ${(bytes.length / r.seconds / 1e6).toFixed(0)} | ${ratio} |`);
+}
+console.log('');
+console.log('peak memory of readTrace streaming the file (highest RSS over the RSS once the code is loaded):');
+console.log('| trace | size | events | peak |');
+console.log('| --- | --- | --- | --- |');
+for (const p of peaks) {
+  console.log(`| ${p.file} | ${mb(readFileSync(p.file).length)} MB | ${p.peak.items} | ${mb(p.peak.peak - p.peak.baseline)} MB |`);
+}
