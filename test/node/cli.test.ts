@@ -49,13 +49,13 @@ describe('godiag CLI', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    for (const argv of [[], ['inspect'], ['inspect', 'a', 'b'], ['inspect', '--nope', 'x'], ['frobnicate'], ['trace'], ['trace', 'dump', 'x'], ['pprof', 'frob', 'x'], ['pprof', 'dump']]) {
+    for (const argv of [[], ['inspect'], ['inspect', 'a', 'b'], ['inspect', '--nope', 'x'], ['frobnicate'], ['trace'], ['trace', 'frob', 'x'], ['trace', 'dump'], ['pprof', 'frob', 'x'], ['pprof', 'dump']]) {
       const io = fakeIo();
       expect(await main(argv, io), argv.join(' ')).toBe(2);
     }
     const io = fakeIo();
-    await main(['trace', 'dump', 'x'], io);
-    expect(io.err()).toMatch(/godiag trace: unknown command "dump"; commands: raw, stats, cut, encode/);
+    await main(['trace', 'frob', 'x'], io);
+    expect(io.err()).toMatch(/godiag trace: unknown command "frob"; commands: raw, dump, events, stats, cut, encode/);
     const later = fakeIo();
     await main(['gosym', 'x'], later);
     expect(later.err()).toMatch(/no commands are available yet/);
