@@ -2,13 +2,16 @@
  * Golden commands of execution traces: the text forms (testdata/gen/cmd/oracle/trace.go), what Go's trace tool
  * prints with `-d=wire` and `-d=footprint`, against `wireDumpText` and `footprintText`; and the events
  * (testdata/gen/cmd/oracle/trace_events.go), what golang.org/x/exp/trace's Reader yields, against
- * `dumpTraceEvents`, on the fixtures and on the traces of Go's own trace tests in the shared corpus.
+ * `dumpTraceEvents`, and their text, what `go tool trace -d=parsed` prints (testdata/gen/cmd/oracle/trace_parsed.go),
+ * against `formatEvent`; both on the fixtures and on the traces of Go's own trace tests in the shared corpus.
  */
 
 import { join } from 'node:path';
 import { canonicalJson } from '../../src/internal/canonical-json.js';
 import { GodiagError } from '../../src/internal/errors.js';
 import { dumpTraceEvents } from '../../src/trace/events/dump.js';
+import { readTraceSync } from '../../src/trace/events/reader.js';
+import { formatEvent } from '../../src/trace/events/text.js';
 import { footprintText } from '../../src/trace/stats.js';
 import { parseTraceTest, wireDumpText } from '../../src/trace/text/index.js';
 import { encodeRawEvents } from '../../src/trace/wire/index.js';
@@ -51,7 +54,22 @@ const newFormatTraces = (f: Fixture) => traces(f) && goMinor(f) >= 22;
 const traceEventsRun = orRejected((bytes) => dumpTraceEvents(bytes));
 
 /**
- * Every trace fixture: the wire dump and the footprint table, and the events of the Go 1.22+ ones. Old-format
+ * Kinds of fixtures whose workload (testdata/gen's `tracework`) logs strings of deliberately ill-formed UTF-8.
+ * Go's `Event.String()` quotes a string's bytes, printing those as `\xHH`; godiag decodes trace strings at the
+ * wire layer, where they become U+FFFD, so `formatEvent` cannot print the bytes (a documented difference). The
+ * `basic` traces (no kind) and the flight-recorder ones log none: for them the texts are identical.
+ */
+const LOGS_ILL_FORMED_UTF8 = new Set(['mixed', 'allocfree', 'go-test']);
+
+/** The traces of `trace-events` whose strings are all well-formed UTF-8, so Go's text is godiag's. */
+const parsedComparable = (f: Fixture) => newFormatTraces(f) && !LOGS_ILL_FORMED_UTF8.has(f.kind ?? '');
+
+/** The TypeScript side of `trace-parsed`: `formatEvent` of every event, one per line as `-d=parsed` prints. */
+const traceParsedRun = orRejected((bytes) => canonicalJson({ parsed: [...readTraceSync(bytes)].map((e) => formatEvent(e) + '\n').join('') }) + '\n');
+
+/**
+ * Every trace fixture: the wire dump and the footprint table, and the events of the Go 1.22+ ones (and their text,
+ * where it does not hold ill-formed UTF-8). Old-format
  * traces (before Go 1.22) are rejected by Go's tool and must be by godiag too. The dumps are large, so their
  * goldens are stored gzip-compressed.
  */
@@ -80,6 +98,15 @@ export const traceGoldenCommands: GoldenCommand[] = [
     rejectionsAreGoldens: true,
     compressGoldens: true,
     run: traceEventsRun,
+  },
+  {
+    // The same events as text: `TZ=UTC go tool trace -d=parsed` of Go 1.26.8 (Event.String() per line).
+    name: 'trace-parsed',
+    oracleArgs: ['trace-parsed'],
+    appliesTo: parsedComparable,
+    rejectionsAreGoldens: true,
+    compressGoldens: true,
+    run: traceParsedRun,
   },
 ];
 
@@ -122,12 +149,15 @@ function traceTestBinary(file: Uint8Array): Uint8Array {
   return encodeRawEvents(test.trace.version, test.trace.events);
 }
 
-/** `trace-events` on the traces of Go's trace tests that must read without error. */
-export const traceExtraGoldens: ExtraGolden[] = GO_TRACE_TESTS_SUCCESS.map((name) => ({
-  input: join('..', 'shared', 'corpus', 'trace', 'go-tests', `${name}.test`),
-  golden: `corpus/trace/go-tests/${name}.trace-events.json`,
-  oracleArgs: ['trace-events'],
-  prepare: traceTestBinary,
-  run: traceEventsRun,
-  corpus: true,
-}));
+/**
+ * `trace-events` and `trace-parsed` on the traces of Go's trace tests that must read without error. The parsed
+ * text repeats every stack in full, so its goldens are stored gzip-compressed.
+ */
+export const traceExtraGoldens: ExtraGolden[] = GO_TRACE_TESTS_SUCCESS.flatMap((name) => {
+  const input = join('..', 'shared', 'corpus', 'trace', 'go-tests', `${name}.test`);
+  const common = { input, prepare: traceTestBinary, corpus: true };
+  return [
+    { ...common, golden: `corpus/trace/go-tests/${name}.trace-events.json`, oracleArgs: ['trace-events'], run: traceEventsRun },
+    { ...common, golden: `corpus/trace/go-tests/${name}.trace-parsed.json.gz`, oracleArgs: ['trace-parsed'], run: traceParsedRun },
+  ];
+});

@@ -159,7 +159,8 @@ func traceTool(toolchain string) (string, error) {
 // a temporary file, since the oracle sees the original bytes) and returns its
 // standard output. The tool prints its error and exits 1 on a trace it
 // cannot read, after printing what it read before: that is an error here.
-func runTraceTool(toolchain string, data []byte, flag string) (string, error) {
+// env is added to the tool's environment (TZ=UTC for -d=parsed).
+func runTraceTool(toolchain string, data []byte, flag string, env ...string) (string, error) {
 	tool, err := traceTool(toolchain)
 	if err != nil {
 		return "", err
@@ -176,6 +177,9 @@ func runTraceTool(toolchain string, data []byte, flag string) (string, error) {
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(tool, flag, file)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("%s go tool trace %s: %v: %s", toolchain, flag, err, strings.TrimSpace(stderr.String()))
 	}
