@@ -12,6 +12,7 @@ import { ErrorCode, GodiagError, corrupt } from '../../internal/errors.js';
 import type { InputOptions, Source } from '../../internal/input.js';
 import { EXPERIMENT_NAMES } from '../spec/events.js';
 import { TRACE_HEADER_BYTES } from '../header.js';
+import type { WireVersion } from '../spec/versions.js';
 import { GenerationSplitter, type EventBatch, type Generation, type GenerationReadOptions } from '../wire/generation.js';
 import { readBatches, readBatchesSync, type Batch } from '../wire/batch.js';
 import { uvarintAt, scan } from '../wire/varint.js';
@@ -348,42 +349,172 @@ function* endOfInput(a: EventAssembler, split: GenerationSplitter, end: number, 
 }
 
 /**
+ * The event stream's state between calls: the current generation's events come straight from the
+ * assembler; between generations, batches are fed to the splitter (sync or async, by the caller); the ends
+ * (error, end of input) are short generators. Hand-written iterators rather than generators: per event,
+ * a generator's resumption (and, async, its promise queue) costs more than the event itself.
+ */
+class EventPump {
+  private readonly a = new EventAssembler();
+  private readonly split: GenerationSplitter;
+  private end = TRACE_HEADER_BYTES;
+  private inGeneration = false;
+  private tail: Iterator<Event, void, undefined> | undefined;
+  done = false;
+
+  constructor(
+    version: WireVersion,
+    private readonly options: ReadTraceOptions,
+  ) {
+    this.split = new GenerationSplitter(version);
+  }
+
+  /** The next event without reading a batch: from the generation, or the ending. Undefined: feed a batch. */
+  fast(): IteratorResult<Event, void> | undefined {
+    try {
+      if (this.inGeneration) {
+        const ev = this.a.next();
+        if (ev !== undefined) return { value: ev, done: false };
+        this.inGeneration = false;
+      }
+      if (this.tail !== undefined) {
+        const r = this.tail.next();
+        if (r.done === true) this.done = true;
+        return r;
+      }
+    } catch (e) {
+      // Nothing follows an error: the model of the program is no longer trustworthy.
+      this.inGeneration = false;
+      this.tail = undefined;
+      this.done = true;
+      throw e;
+    }
+    if (this.done) return { value: undefined, done: true };
+    return undefined;
+  }
+
+  /** Takes the next batch (or the end of the input); returns a generation's Sync when one is complete. */
+  feed(r: IteratorResult<Batch, void>): Event | undefined {
+    if (r.done === true) {
+      this.tail = endOfInput(this.a, this.split, this.end, this.options);
+      return undefined;
+    }
+    this.end = r.value.dataOffset + r.value.data.length;
+    let g: Generation | undefined;
+    try {
+      g = this.split.push(r.value);
+    } catch (e) {
+      this.tail = afterError(this.a, this.split, e, false, this.options);
+      return undefined;
+    }
+    if (g === undefined) return undefined;
+    this.inGeneration = true;
+    return this.a.startGeneration(g);
+  }
+
+  /** The batch reader failed. */
+  failed(e: unknown): void {
+    this.tail = afterError(this.a, this.split, e, true, this.options);
+  }
+}
+
+/** The iterator of {@link readTraceSync}. */
+class TraceEventIterator implements IterableIterator<Event> {
+  constructor(
+    private readonly pump: EventPump,
+    private readonly batches: Iterator<Batch, void, undefined>,
+  ) {}
+
+  next(): IteratorResult<Event, void> {
+    const pump = this.pump;
+    for (;;) {
+      const r = pump.fast();
+      if (r !== undefined) return r;
+      let b: IteratorResult<Batch, void>;
+      try {
+        b = this.batches.next();
+      } catch (e) {
+        pump.failed(e);
+        continue;
+      }
+      const sync = pump.feed(b);
+      if (sync !== undefined) return { value: sync, done: false };
+    }
+  }
+
+  return(): IteratorResult<Event, void> {
+    this.pump.done = true;
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
+/** The iterator of {@link readTrace}: synchronous while a generation lasts, awaiting only for batches. */
+class AsyncTraceEventIterator implements AsyncIterableIterator<Event> {
+  private pump: EventPump | undefined;
+
+  constructor(private readonly open: () => Promise<{ version: WireVersion; batches: AsyncIterator<Batch, void, undefined> }>, private readonly options: ReadTraceOptions) {}
+
+  private batches: AsyncIterator<Batch, void, undefined> | undefined;
+
+  next(): Promise<IteratorResult<Event, void>> {
+    const pump = this.pump;
+    if (pump !== undefined) {
+      try {
+        const r = pump.fast();
+        if (r !== undefined) return Promise.resolve(r);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.slow();
+  }
+
+  private async slow(): Promise<IteratorResult<Event, void>> {
+    if (this.pump === undefined) {
+      const { version, batches } = await this.open();
+      this.pump = new EventPump(version, this.options);
+      this.batches = batches;
+    }
+    const pump = this.pump;
+    for (;;) {
+      const r = pump.fast();
+      if (r !== undefined) return r;
+      let b: IteratorResult<Batch, void>;
+      try {
+        b = await this.batches!.next();
+      } catch (e) {
+        pump.failed(e);
+        continue;
+      }
+      const sync = pump.feed(b);
+      if (sync !== undefined) return { value: sync, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<Event, void>> {
+    if (this.pump !== undefined) this.pump.done = true;
+    await this.batches?.return?.();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
  * The events of an in-memory trace, in the order Go's reader (golang.org/x/exp/trace) produces them, with
  * the same meaning, the same times and the same checks.
  * @throws GodiagError for a bad header or an unsupported version (at once); from the iterator, for an
  * inconsistent or truncated trace, after the events before the problem.
  */
-export function readTraceSync(bytes: Uint8Array, options: ReadTraceOptions = {}): Generator<Event, void, undefined> {
+export function readTraceSync(bytes: Uint8Array, options: ReadTraceOptions = {}): IterableIterator<Event> {
   const { version, batches } = readBatchesSync(bytes, options);
-  return (function* () {
-    const a = new EventAssembler();
-    const split = new GenerationSplitter(version);
-    let end = TRACE_HEADER_BYTES;
-    for (;;) {
-      let r: IteratorResult<Batch, void>;
-      let g: Generation | undefined;
-      try {
-        r = batches.next();
-      } catch (e) {
-        yield* afterError(a, split, e, true, options);
-        return;
-      }
-      if (r.done === true) break;
-      end = r.value.dataOffset + r.value.data.length;
-      try {
-        g = split.push(r.value);
-      } catch (e) {
-        yield* afterError(a, split, e, false, options);
-        return;
-      }
-      if (g !== undefined) {
-        // Inline rather than yield*: each generator level costs per event.
-        yield a.startGeneration(g);
-        for (let ev = a.next(); ev !== undefined; ev = a.next()) yield ev;
-      }
-    }
-    yield* endOfInput(a, split, end, options);
-  })();
+  return new TraceEventIterator(new EventPump(version, options), batches);
 }
 
 /**
@@ -392,32 +523,9 @@ export function readTraceSync(bytes: Uint8Array, options: ReadTraceOptions = {})
  * @throws GodiagError for a bad header or an unsupported version (from the first `next()`); then as
  * {@link readTraceSync}.
  */
-export async function* readTrace(source: Source, options: ReadTraceOptions & InputOptions = {}): AsyncGenerator<Event, void, undefined> {
-  const { version, batches } = await readBatches(source, options);
-  const a = new EventAssembler();
-  const split = new GenerationSplitter(version);
-  let end = TRACE_HEADER_BYTES;
-  for (;;) {
-    let r: IteratorResult<Batch, void>;
-    let g: Generation | undefined;
-    try {
-      r = await batches.next();
-    } catch (e) {
-      yield* afterError(a, split, e, true, options);
-      return;
-    }
-    if (r.done === true) break;
-    end = r.value.dataOffset + r.value.data.length;
-    try {
-      g = split.push(r.value);
-    } catch (e) {
-      yield* afterError(a, split, e, false, options);
-      return;
-    }
-    if (g !== undefined) {
-      yield a.startGeneration(g);
-      for (let ev = a.next(); ev !== undefined; ev = a.next()) yield ev;
-    }
-  }
-  yield* endOfInput(a, split, end, options);
+export function readTrace(source: Source, options: ReadTraceOptions & InputOptions = {}): AsyncIterableIterator<Event> {
+  return new AsyncTraceEventIterator(async () => {
+    const { version, batches } = await readBatches(source, options);
+    return { version, batches: batches[Symbol.asyncIterator]() };
+  }, options);
 }
