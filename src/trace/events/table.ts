@@ -13,10 +13,16 @@ import { NO_STACK, type Stack } from './event.js';
 export class GenerationTable {
   /** Nanoseconds per tick, computed as Go computes it: 1 / (ticks per second / 1e9). */
   readonly nsPerTick: number;
-  private readonly stackObjects = new Map<number, Stack>();
+  // Looked up for nearly every event: arrays indexed by ID when the IDs are dense (the runtime numbers
+  // them from 1), maps otherwise.
+  private readonly stringArray: (string | undefined)[] | undefined;
+  private readonly stackArray: (Stack | undefined)[] | undefined;
+  private readonly stackMap = new Map<number, Stack>();
 
   constructor(readonly generation: Generation) {
     this.nsPerTick = 1.0 / (generation.frequency / 1e9);
+    this.stringArray = dense(generation.strings, (s) => s);
+    this.stackArray = dense(generation.stacks, (frames, id) => Object.freeze({ id, frames }));
   }
 
   /** The generation number. */
@@ -32,22 +38,34 @@ export class GenerationTable {
   /** A string by ID; ID 0 is "". `undefined` when the table has no such string. */
   string(id: ArgValue): string | undefined {
     if (id === 0) return '';
-    return typeof id === 'number' ? this.generation.strings.get(id) : undefined;
+    if (typeof id !== 'number') return undefined;
+    return this.stringArray !== undefined ? this.stringArray[id] : this.generation.strings.get(id);
   }
 
   /** The shared {@link Stack} of an ID; ID 0 is {@link NO_STACK}. `undefined` when the table has no such stack. */
   stack(id: ArgValue): Stack | undefined {
     if (id === 0) return NO_STACK;
     if (typeof id !== 'number') return undefined;
-    let s = this.stackObjects.get(id);
+    if (this.stackArray !== undefined) return this.stackArray[id];
+    let s = this.stackMap.get(id);
     if (s === undefined) {
       const frames = this.generation.stacks.get(id);
       if (frames === undefined) return undefined;
       s = Object.freeze({ id, frames });
-      this.stackObjects.set(id, s);
+      this.stackMap.set(id, s);
     }
     return s;
   }
+}
+
+/** A map with small, dense integer keys as an array (built once per generation), or undefined when sparse. */
+function dense<V, T>(map: ReadonlyMap<number, V>, make: (v: V, id: number) => T): (T | undefined)[] | undefined {
+  let max = 0;
+  for (const id of map.keys()) max = Math.max(max, id);
+  if (max > 4 * map.size + 1024) return undefined;
+  const out = new Array<T | undefined>(max + 1).fill(undefined);
+  for (const [id, v] of map) out[id] = make(v, id);
+  return out;
 }
 
 /**
