@@ -5,7 +5,9 @@
  * Measures the package as published (the script builds dist/ first and imports it): `readTraceSync` over
  * the file in memory and `readTrace` streaming it, both touching every event the way a tool does (kind,
  * time, context, the kind's fields, every frame of every stack); and, in the same run, Go's reader
- * (golang.org/x/exp/trace, testdata/gen/cmd/bench-trace) over the same bytes doing the same. Best of 3.
+ * (golang.org/x/exp/trace, testdata/gen/cmd/bench-trace) over the same bytes doing the same. Both sides
+ * also read only each event's kind and time: the readers' own cost. Ratios are against Go's row of the same
+ * workload. Best of 3.
  * Peak memory of `readTrace` streaming each FILE runs in a process of its own (bench/trace-peak.ts).
  */
 
@@ -96,6 +98,17 @@ rows.push({
   })),
 });
 rows.push({
+  what: 'godiag readTraceSync, kind and time only (in memory)',
+  ...(await best(() => {
+    let n = 0;
+    for (const e of readTraceSync(bytes)) {
+      n++;
+      sink += e.time % 7;
+    }
+    return n;
+  })),
+});
+rows.push({
   what: 'godiag readTrace (streaming the file)',
   ...(await best(async () => {
     let n = 0;
@@ -111,17 +124,21 @@ if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
   execFileSync('go', ['build', '-o', exe, './testdata/gen/cmd/bench-trace'], { stdio: 'inherit' });
   const go = JSON.parse(execFileSync(exe, ['-repeat', '3', file], { encoding: 'utf8' })) as { seconds: number; events: number };
   rows.push({ what: 'Go golang.org/x/exp/trace (in memory)', seconds: go.seconds, events: go.events });
+  const light = JSON.parse(execFileSync(exe, ['-repeat', '3', '-light', file], { encoding: 'utf8' })) as { seconds: number; events: number };
+  rows.push({ what: 'Go golang.org/x/exp/trace, kind and time only (in memory)', seconds: light.seconds, events: light.events });
 } else {
   console.error('bench/trace-events: Go is not on PATH; the Go reference is not timed');
 }
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
-const goRow = rows.find((r) => r.what.startsWith('Go '));
+const goFull = rows.find((r) => r.what === 'Go golang.org/x/exp/trace (in memory)');
+const goLight = rows.find((r) => r.what.startsWith('Go ') && r.what.includes('only'));
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} (checksum ${sink % 7})`);
 console.log(`trace: ${file}: ${mb(bytes.length)} MB`);
 console.log('| reader | best of 3 | events | M events/s | MB/s | vs Go |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
+  const goRow = r.what.includes('only') ? goLight : goFull;
   const ratio = goRow === undefined ? '' : `${(goRow.seconds / r.seconds).toFixed(2)}×`;
   console.log(`| ${r.what} | ${r.seconds.toFixed(2)} s | ${r.events} | ${(r.events / r.seconds / 1e6).toFixed(2)} | ${(bytes.length / r.seconds / 1e6).toFixed(0)} | ${ratio} |`);
 }
