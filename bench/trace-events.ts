@@ -15,9 +15,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-// The built package, not the sources: what users run.
-import { readTrace, readTraceSync, type Event } from '../dist/trace/index.js';
-import { fileSource } from '../dist/node/index.js';
+// The built package (the package's own name resolves to dist/ at run time; tsconfig.test.json maps it to src/
+// for type-checking), not the sources: what users run.
+import { readTrace, readTraceSync, type Event } from 'godiag/trace';
+import { fileSource } from 'godiag/node';
 import { benchTraceFiles } from './trace-files.js';
 
 const files = benchTraceFiles(process.argv.slice(2), 'bench/trace-events');
