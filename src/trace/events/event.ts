@@ -32,7 +32,21 @@ export type ProcState = 'Undetermined' | 'NotExist' | 'Running' | 'Idle';
 export type ResourceKind = 'None' | 'Goroutine' | 'Proc' | 'Thread';
 
 /** A goroutine, proc or thread, or nothing: the scope of a range, the subject of a transition or label. */
-export type ResourceID = { readonly kind: 'None' } | { readonly kind: 'Goroutine' | 'Proc' | 'Thread'; readonly id: number };
+export type ResourceID = NoResource | SomeResource;
+
+/** No resource. */
+export interface NoResource {
+  /** Discriminant. */
+  readonly kind: 'None';
+}
+
+/** A goroutine, proc or thread by ID. */
+export interface SomeResource {
+  /** What the ID names. */
+  readonly kind: 'Goroutine' | 'Proc' | 'Thread';
+  /** The goroutine, proc or thread ID. */
+  readonly id: number;
+}
 
 /** The resource of "nothing" (the scope of the GC mark phase, which belongs to no goroutine or proc). */
 export const NO_RESOURCE: ResourceID = Object.freeze({ kind: 'None' });
@@ -103,6 +117,7 @@ export interface ExperimentalBatchView {
  * and one more precedes every later generation.
  */
 export interface SyncEvent extends EventCommon {
+  /** Discriminant: a Sync event. */
   readonly kind: 'Sync';
   /** 1 for the first Sync of the trace, then 2, 3, … */
   readonly n: number;
@@ -117,6 +132,7 @@ export interface SyncEvent extends EventCommon {
 
 /** A sampled runtime metric: GOMAXPROCS, heap in use, heap goal. */
 export interface MetricEvent extends EventCommon {
+  /** Discriminant: a Metric event. */
   readonly kind: 'Metric';
   /** The metric's runtime/metrics name, e.g. `/gc/heap/goal:bytes`. */
   readonly name: string;
@@ -126,6 +142,7 @@ export interface MetricEvent extends EventCommon {
 
 /** A label attached to a goroutine (for example, by the GC to name its worker goroutines). */
 export interface LabelEvent extends EventCommon {
+  /** Discriminant: a Label event. */
   readonly kind: 'Label';
   /** The label. */
   readonly label: string;
@@ -143,6 +160,7 @@ export interface RangeAttribute {
 
 /** The beginning of a special range of time: stop-the-world, GC mark phase, sweep, mark assist. */
 export interface RangeBeginEvent extends EventCommon {
+  /** Discriminant: a RangeBegin event. */
   readonly kind: 'RangeBegin';
   /** The range's name, e.g. `GC concurrent mark phase` or `stop-the-world (GC sweep termination)`. */
   readonly name: string;
@@ -152,6 +170,7 @@ export interface RangeBeginEvent extends EventCommon {
 
 /** A range already in progress when the generation (or the trace) began. */
 export interface RangeActiveEvent extends EventCommon {
+  /** Discriminant: a RangeActive event. */
   readonly kind: 'RangeActive';
   /** The range's name. */
   readonly name: string;
@@ -161,6 +180,7 @@ export interface RangeActiveEvent extends EventCommon {
 
 /** The end of a special range of time. */
 export interface RangeEndEvent extends EventCommon {
+  /** Discriminant: a RangeEnd event. */
   readonly kind: 'RangeEnd';
   /** The range's name. */
   readonly name: string;
@@ -172,6 +192,7 @@ export interface RangeEndEvent extends EventCommon {
 
 /** The start of a user task (runtime/trace.NewTask). */
 export interface TaskBeginEvent extends EventCommon {
+  /** Discriminant: a TaskBegin event. */
   readonly kind: 'TaskBegin';
   /** The task's ID. */
   readonly id: number;
@@ -183,6 +204,7 @@ export interface TaskBeginEvent extends EventCommon {
 
 /** The end of a user task. Parent and type are known only when the reader saw the task begin. */
 export interface TaskEndEvent extends EventCommon {
+  /** Discriminant: a TaskEnd event. */
   readonly kind: 'TaskEnd';
   /** The task's ID. */
   readonly id: number;
@@ -194,6 +216,7 @@ export interface TaskEndEvent extends EventCommon {
 
 /** The start of a user region (runtime/trace.WithRegion, StartRegion). */
 export interface RegionBeginEvent extends EventCommon {
+  /** Discriminant: a RegionBegin event. */
   readonly kind: 'RegionBegin';
   /** The task it belongs to ({@link BACKGROUND_TASK} for none). */
   readonly task: number;
@@ -203,6 +226,7 @@ export interface RegionBeginEvent extends EventCommon {
 
 /** The end of a user region. */
 export interface RegionEndEvent extends EventCommon {
+  /** Discriminant: a RegionEnd event. */
   readonly kind: 'RegionEnd';
   /** The task it belongs to. */
   readonly task: number;
@@ -212,6 +236,7 @@ export interface RegionEndEvent extends EventCommon {
 
 /** A user log message (runtime/trace.Log). */
 export interface LogEvent extends EventCommon {
+  /** Discriminant: a Log event. */
   readonly kind: 'Log';
   /** The task it belongs to. */
   readonly task: number;
@@ -223,13 +248,26 @@ export interface LogEvent extends EventCommon {
 
 /** A CPU profile sample taken while tracing; `stack` is the sampled stack. */
 export interface StackSampleEvent extends EventCommon {
+  /** Discriminant: a StackSample event. */
   readonly kind: 'StackSample';
+}
+
+/** A goroutine as the subject of a state transition. */
+export interface GoroutineResource extends SomeResource {
+  /** Discriminant: a goroutine. */
+  readonly kind: 'Goroutine';
+}
+
+/** A proc as the subject of a state transition. */
+export interface ProcResource extends SomeResource {
+  /** Discriminant: a proc. */
+  readonly kind: 'Proc';
 }
 
 /** A goroutine changing state. */
 export interface GoStateTransition {
   /** The goroutine. */
-  readonly resource: { readonly kind: 'Goroutine'; readonly id: number };
+  readonly resource: GoroutineResource;
   /** Its state before. */
   readonly from: GoState;
   /** Its state after. */
@@ -239,7 +277,7 @@ export interface GoStateTransition {
 /** A proc changing state. */
 export interface ProcStateTransition {
   /** The proc. */
-  readonly resource: { readonly kind: 'Proc'; readonly id: number };
+  readonly resource: ProcResource;
   /** Its state before. */
   readonly from: ProcState;
   /** Its state after. */
@@ -253,6 +291,7 @@ export interface ProcStateTransition {
  */
 export type StateTransitionEvent = EventCommon &
   (GoStateTransition | ProcStateTransition) & {
+    /** Discriminant: a StateTransition event. */
     readonly kind: 'StateTransition';
     /** Why, when the runtime says (e.g. `chan receive`, `preempted`); "" otherwise. */
     readonly reason: string;
@@ -270,6 +309,7 @@ export interface ExperimentalArg {
 
 /** An event of an experiment (e.g. AllocFree's heap object allocations), with its arguments by name. */
 export interface ExperimentalEvent extends EventCommon {
+  /** Discriminant: a Experimental event. */
   readonly kind: 'Experimental';
   /** The event type's name, e.g. `HeapObjectAlloc`. */
   readonly name: string;

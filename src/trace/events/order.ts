@@ -293,6 +293,7 @@ export class Ordering {
 
   // --- Procs ---------------------------------------------------------------------------------------------
 
+  /** The rule of the `procStatus` family of events (see the module comment): may it happen now? */
   procStatus(ev: BaseEvent): boolean {
     const pid = this.id(ev.args[0]!, 'proc ID', ev);
     const status = Number(ev.args[1]!);
@@ -335,6 +336,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `procStart` family of events (see the module comment): may it happen now? */
   procStart(ev: BaseEvent): boolean {
     const pid = this.id(ev.args[0]!, 'proc ID', ev);
     const seq = this.seqOf(ev.args[1]!, ev);
@@ -351,6 +353,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `procStop` family of events (see the module comment): may it happen now? */
   procStop(ev: BaseEvent): boolean {
     // A proc stops on the thread that runs it, so this can always advance.
     const s = this.pStates.get(this.cp);
@@ -363,6 +366,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `procSteal` family of events (see the module comment): may it happen now? */
   procSteal(ev: BaseEvent): boolean {
     const pid = this.id(ev.args[0]!, 'proc ID', ev);
     const seq = this.seqOf(ev.args[1]!, ev);
@@ -397,6 +401,7 @@ export class Ordering {
 
   // --- Goroutines ----------------------------------------------------------------------------------------
 
+  /** The rule of the `goStatus` family of events (see the module comment): may it happen now? */
   goStatus(ev: BaseEvent): boolean {
     const gid = this.id(ev.args[0]!, 'goroutine ID', ev);
     const mid = this.id(ev.args[1]!, 'thread ID', ev);
@@ -443,6 +448,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `goCreate` family of events (see the module comment): may it happen now? */
   goCreate(ev: BaseEvent): boolean {
     // Created on a running proc, by a goroutine or by the runtime.
     this.need(ev, Need.Must, Need.Must, Need.May);
@@ -467,6 +473,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `goStart` family of events (see the module comment): may it happen now? */
   goStart(ev: BaseEvent): boolean {
     const gid = this.id(ev.args[0]!, 'goroutine ID', ev);
     const seq = this.seqOf(ev.args[1]!, ev);
@@ -481,6 +488,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `goUnblock` family of events (see the module comment): may it happen now? */
   goUnblock(ev: BaseEvent): boolean {
     // Anything may unblock a goroutine (even sysmon, without a proc), so the context is not checked.
     const gid = this.id(ev.args[0]!, 'goroutine ID', ev);
@@ -521,6 +529,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `goSyscallBegin` family of events (see the module comment): may it happen now? */
   goSyscallBegin(ev: BaseEvent): boolean {
     this.needUserG(ev);
     const s = this.currentG(ev);
@@ -539,6 +548,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `goSyscallEnd` family of events (see the module comment): may it happen now? */
   goSyscallEnd(ev: BaseEvent): boolean {
     // On the thread that began the syscall, which the goroutine cannot leave: always possible.
     this.needUserG(ev);
@@ -554,6 +564,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `goSyscallEndBlocked` family of events (see the module comment): may it happen now? */
   goSyscallEndBlocked(ev: BaseEvent): boolean {
     // Waits until the proc this thread held in the syscall has been stopped or stolen.
     if (this.cp !== NO_PROC) {
@@ -569,6 +580,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `goCreateSyscall` family of events (see the module comment): may it happen now? */
   goCreateSyscall(ev: BaseEvent): boolean {
     // A goroutine appearing for a cgo callback: created in a syscall, on this thread.
     this.need(ev, Need.Must, Need.May, Need.No);
@@ -580,6 +592,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `goDestroySyscall` family of events (see the module comment): may it happen now? */
   goDestroySyscall(ev: BaseEvent): boolean {
     // The cgo callback's goroutine goes away. The thread also lets go of its proc: its ID may be reused by a
     // new thread, which must not appear to steal the proc from itself.
@@ -602,18 +615,21 @@ export class Ordering {
 
   // --- Annotations and tasks -----------------------------------------------------------------------------
 
+  /** The rule of the `annotation` family of events (see the module comment): may it happen now? */
   annotation(ev: BaseEvent): boolean {
     this.needUserG(ev);
     this.emit(ev);
     return true;
   }
 
+  /** The rule of the `heapMetric` family of events (see the module comment): may it happen now? */
   heapMetric(ev: BaseEvent): boolean {
     this.need(ev, Need.Must, Need.Must, Need.May);
     this.emit(ev);
     return true;
   }
 
+  /** The rule of the `userTaskBegin` family of events (see the module comment): may it happen now? */
   userTaskBegin(ev: BaseEvent): boolean {
     // Tasks may end without a seen beginning, end twice, and reuse IDs: only a double beginning is wrong.
     const id = this.id(ev.args[0]!, 'task ID', ev);
@@ -632,6 +648,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `userTaskEnd` family of events (see the module comment): may it happen now? */
   userTaskEnd(ev: BaseEvent): boolean {
     const id = this.id(ev.args[0]!, 'task ID', ev);
     const task = this.activeTasks.get(id);
@@ -652,6 +669,7 @@ export class Ordering {
     return { s, r: { task, name } };
   }
 
+  /** The rule of the `userRegionBegin` family of events (see the module comment): may it happen now? */
   userRegionBegin(ev: BaseEvent): boolean {
     const { s, r } = this.region(ev);
     s.regions.push(r);
@@ -659,6 +677,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `userRegionEnd` family of events (see the module comment): may it happen now? */
   userRegionEnd(ev: BaseEvent): boolean {
     const { s, r } = this.region(ev);
     // Regions that began before the trace started are unknown: their ends pass unchecked.
@@ -699,6 +718,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `gcBegin` family of events (see the module comment): may it happen now? */
   gcBegin(ev: BaseEvent): boolean {
     const seq = this.seqOf(ev.args[0]!, ev);
     if (this.gcState === GCState.Undetermined) {
@@ -716,6 +736,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `gcEnd` family of events (see the module comment): may it happen now? */
   gcEnd(ev: BaseEvent): boolean {
     const seq = this.seqOf(ev.args[0]!, ev);
     if (seq !== this.gcSeq + 1) return false;
@@ -728,6 +749,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `gcSweepBegin` family of events (see the module comment): may it happen now? */
   gcSweepBegin(ev: BaseEvent): boolean {
     // Sweeping belongs to a proc, not a goroutine.
     this.need(ev, Need.Must, Need.Must, Need.May);
@@ -738,6 +760,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `gcSweepActive` family of events (see the module comment): may it happen now? */
   gcSweepActive(ev: BaseEvent): boolean {
     // May name any proc, as GCMarkAssistActive may name any goroutine.
     const pid = this.id(ev.args[0]!, 'proc ID', ev);
@@ -748,6 +771,7 @@ export class Ordering {
     return true;
   }
 
+  /** The rule of the `gcSweepEnd` family of events (see the module comment): may it happen now? */
   gcSweepEnd(ev: BaseEvent): boolean {
     this.need(ev, Need.Must, Need.Must, Need.May);
     const ps = this.pStates.get(this.cp);

@@ -19,7 +19,10 @@ export class GenerationTable {
   private readonly stackArray: (Stack | undefined)[] | undefined;
   private readonly stackMap = new Map<number, Stack>();
 
-  constructor(readonly generation: Generation) {
+  constructor(
+    /** The generation, as the wire layer read it. */
+    readonly generation: Generation,
+  ) {
     this.nsPerTick = 1.0 / (generation.frequency / 1e9);
     this.stringArray = dense(generation.strings, (s) => s);
     this.stackArray = dense(generation.stacks, (frames, id) => Object.freeze({ id, frames }));
