@@ -14,7 +14,7 @@
  * @module
  */
 
-import { ErrorCode, GodiagError, corrupt } from '../../internal/errors.js';
+import { corrupt, type GodiagError } from '../../internal/errors.js';
 import { EventType as T } from '../spec/events.js';
 import type { ArgValue } from '../wire/varint.js';
 import { NO_GOROUTINE, NO_PROC, NO_TASK, NO_THREAD, type Event, type GoState, type ProcState } from './event.js';
@@ -236,7 +236,7 @@ export class Ordering {
     return int64Id(v, what, ev.offset);
   }
 
-  /** A sequence number of this generation, as an exact number (or a failure to advance when it is not). */
+  /** A sequence number as an exact number (`limit-exceeded` beyond 2^53, which no runtime writes). */
   private seqOf(v: ArgValue, ev: BaseEvent): number {
     return this.id(v, 'sequence number', ev);
   }
@@ -871,4 +871,3 @@ const HANDLERS: readonly (Handler | undefined)[] = (() => {
   return h;
 })();
 
-export { ErrorCode };
