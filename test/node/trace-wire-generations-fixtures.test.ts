@@ -30,7 +30,7 @@ describe('generations of the recorded fixtures', () => {
       expect(sum((g) => g.cpuSamples.length)).toBe(count(EventType.CPUSample));
       expect(sum((g) => g.batchCount)).toBe(count(EventType.EventBatch) + count(EventType.ExperimentalBatch) + count(EventType.EndOfGeneration));
       const timed = raw.filter((e) => e.type >= EventType.ProcsChange && e.type !== EventType.ExperimentalBatch && e.type !== EventType.Sync && e.type !== EventType.EndOfGeneration && e.type !== EventType.ClockSnapshot);
-      expect(sum((g) => g.batches.reduce((a, b) => a + b.eventCount, 0))).toBe(timed.length);
+      expect(sum((g) => g.batches.reduce((a, b) => a + b.eventCount!, 0))).toBe(timed.length);
       // Decoded lazily, the batches give exactly the timed events of the raw stream, in file order.
       const decoded = gens.flatMap((g) => g.batches.flatMap((b) => [...batchEvents(g.version, b)]));
       expect(decoded.map((e) => [e.offset, e.type, e.args])).toEqual(timed.map((e) => [e.offset, e.type, e.args]));

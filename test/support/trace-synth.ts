@@ -161,6 +161,11 @@ export const SYNTH_ERROR_TRACES: Readonly<Record<string, () => Uint8Array>> = Ob
     synthTrace('1.26', [oneThread([[T.GoBlock, 3, 1]], { experimentalBatches: [{ experiment: 2, m: 0, time: 5, data: new Uint8Array([1, 2, 3]) }] })]),
 
   // Stop-the-world kinds: the kind is a string ID of STWBegin; STWEnd takes the kind of the range it ends.
+  // A batch of the experimental batch type with experiment 0 (none) appended to a one-generation trace, and
+  // the same with an ordinary empty event batch: Go's reader takes the first as the second.
+  'experimental batch: experiment 0': () => new Uint8Array([...synthTrace('1.23', [oneThread([[T.GoBlock, 3, 1]])]), 49, 0, 1, 0, 5, 0]),
+  'empty event batch': () => new Uint8Array([...synthTrace('1.23', [oneThread([[T.GoBlock, 3, 1]])]), 1, 1, 0, 5, 0]),
+
   'STWBegin: kind missing': () => synthTrace('1.23', [oneThread([[T.STWBegin, M, 1]])]),
   'STW: empty kind': () => synthTrace('1.23', [oneThread([[T.STWBegin, 0, 1], [T.STWEnd]])]),
   'STW: same kind nested': () => synthTrace('1.23', [oneThread([[T.STWBegin, 7, 1], [T.STWBegin, 7, 1]])]),
@@ -194,6 +199,8 @@ export interface TruncationCuts {
   inFirstEventBatch: number;
   /** Inside generation 3's event batch of thread 1 (its second event batch). */
   inSecondEventBatch: number;
+  /** Right after generation 3's sync batch: between batches, before any event batch of the generation. */
+  afterSyncBatch: number;
   /** Go 1.26: just before generation 3's end-of-generation marker. */
   beforeEndMarker: number;
 }
@@ -208,6 +215,7 @@ export function truncationCuts(bytes: Uint8Array): TruncationCuts {
   return {
     twoGenerations: sync.offset,
     inSyncBatch: sync.offset + 3,
+    afterSyncBatch: sync.dataOffset + sync.data.length,
     inFirstEventBatch: events[0]!.dataOffset + 3,
     inSecondEventBatch: events[1]!.dataOffset + 3,
     beforeEndMarker: last.kind === 'end-of-generation' ? last.offset : bytes.length,

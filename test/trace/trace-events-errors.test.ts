@@ -368,6 +368,15 @@ describe('readTrace accepts what golang.org/x/exp/trace accepts', () => {
     expect(got.events).toEqual(c.events);
   });
 
+  it('a batch of experiment 0 (none) is an ordinary batch (Go: same events as with an empty event batch; the first Sync at the batch time, 5 ns)', async () => {
+    const got = await readBoth(input('experimental batch: experiment 0'));
+    const plain = await readBoth(input('empty event batch'));
+    expect(got.error).toBeUndefined();
+    expect(plain.error).toBeUndefined();
+    expect(got.events).toEqual(plain.events);
+    expect(got.events[0]).toBe('5 Sync g=-1 p=-1 m=-1 n=1');
+  });
+
   it("hands out an experiment's batches as Go's Sync.ExperimentalBatches does: by name, thread and bytes", () => {
     // The oracle printed {"AllocFree":[{"thread":0,"data":"AQID"}]} for the first Sync, nothing for the last.
     const got = readSync(input('experimental batch: AllocFree'));
@@ -470,6 +479,13 @@ describe('6. a truncated trace', () => {
     const stopped = await readBoth(input, { onTruncated: 'stop' });
     expect(stopped.error).toBeUndefined();
     expect(stopped.events).toEqual([...TWO_GENERATIONS, FINAL_SYNC]);
+  });
+
+  it("go 1.26, input that ends after generation 3's sync batch, before its first event batch, ends cleanly (as Go's reader)", async () => {
+    const bytes = truncationTrace('1.26');
+    const got = await readBoth(bytes.subarray(0, truncationCuts(bytes).afterSyncBatch));
+    expect(got.error).toBeUndefined();
+    expect(got.events).toEqual([...TWO_GENERATIONS, FINAL_SYNC]);
   });
 
   // Before Go 1.26 a generation has no end marker: Go's reader takes the batches of the generation it was

@@ -15,7 +15,7 @@ import { TRACE_HEADER_BYTES } from '../header.js';
 import type { WireVersion } from '../spec/versions.js';
 import { GenerationSplitter, type EventBatch, type Generation, type GenerationReadOptions } from '../wire/generation.js';
 import { readBatches, readBatchesSync, type Batch } from '../wire/batch.js';
-import { uvarintAt, scan } from '../wire/varint.js';
+import { INCOMPLETE, uvarintAt, scan, type ArgValue } from '../wire/varint.js';
 import { NO_GOROUTINE, NO_PROC, NO_STACK, NO_THREAD, type SyncClock, type Event, type ExperimentalBatchView, type SyncEvent } from './event.js';
 import { SPEC_BY_TYPE } from './build.js';
 import { Ordering, type BaseEvent } from './order.js';
@@ -59,17 +59,22 @@ class BatchCursor {
     const data = b.data;
     const end = data.length;
     const ev = this.ev;
-    const type = data[this.pos]!;
-    const spec = SPEC_BY_TYPE[type]!;
+    const pos = this.pos;
+    const type = data[pos]!;
+    const spec = SPEC_BY_TYPE[type];
+    if (spec === undefined || !spec.timed) throw badEvent(b, pos, type);
     ev.type = type;
-    ev.offset = b.dataOffset + this.pos;
-    // The generation reader checked every event of the batch, so the varints are complete.
-    const dt = uvarintAt(data, this.pos + 1, end, b.dataOffset) as number;
+    ev.offset = b.dataOffset + pos;
+    // Each event is checked here, as it is read (as Go's reader does): the generation was split unchecked.
+    const dt = uvarintAt(data, pos + 1, end, b.dataOffset);
+    if (typeof dt !== 'number' || dt === INCOMPLETE) throw badTimestamp(b, pos, dt);
     let p = scan.pos;
     const n = spec.args.length - 1;
     const args = ev.args;
     for (let i = 0; i < n; i++) {
-      args[i] = uvarintAt(data, p, end, b.dataOffset);
+      const v = uvarintAt(data, p, end, b.dataOffset);
+      if (v === INCOMPLETE) throw pastBatch(b, pos);
+      args[i] = v;
       p = scan.pos;
     }
     this.pos = p;
@@ -78,6 +83,24 @@ class BatchCursor {
     this.lastTime = ev.time;
     return true;
   }
+}
+
+function pastBatch(b: EventBatch, pos: number): GodiagError {
+  return corrupt('trace', b.dataOffset + pos, `event runs past the end of its batch (which starts at byte ${b.offset} and holds ${b.data.length} bytes)`);
+}
+
+function badEvent(b: EventBatch, pos: number, type: number): GodiagError {
+  const spec = SPEC_BY_TYPE[type];
+  return corrupt(
+    'trace',
+    b.dataOffset + pos,
+    spec === undefined ? `found invalid event type ${type} in an event batch` : `found a ${spec.name} event, which has no timestamp, in an event batch`,
+  );
+}
+
+function badTimestamp(b: EventBatch, pos: number, dt: ArgValue): GodiagError {
+  if (dt === INCOMPLETE) return pastBatch(b, pos);
+  return new GodiagError(ErrorCode.LimitExceeded, { format: 'trace', offset: b.dataOffset + pos, message: `timestamp delta ${dt} ticks exceeds 2^53−1` });
 }
 
 // The frontier: a binary min-heap of cursors by the time of their next event. Which of two cursors with
@@ -366,7 +389,7 @@ class EventPump {
     version: WireVersion,
     private readonly options: ReadTraceOptions,
   ) {
-    this.split = new GenerationSplitter(version);
+    this.split = new GenerationSplitter(version, false);
   }
 
   /** The next event without reading a batch: from the generation, or the ending. Undefined: feed a batch. */
@@ -408,8 +431,14 @@ class EventPump {
       return undefined;
     }
     if (g === undefined) return undefined;
-    this.inGeneration = true;
-    return this.a.startGeneration(g);
+    try {
+      const sync = this.a.startGeneration(g);
+      this.inGeneration = true;
+      return sync;
+    } catch (e) {
+      this.done = true;
+      throw e;
+    }
   }
 
   /** The batch reader failed. */

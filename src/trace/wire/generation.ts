@@ -120,8 +120,11 @@ export interface EventBatch {
   data: Uint8Array;
   /** Byte offset of `data[0]`. */
   dataOffset: number;
-  /** Number of events in the body. */
-  eventCount: number;
+  /**
+   * Number of events in the body; absent when the generation was split without checking event batches
+   * (the event reader checks each event as it reads it, as Go's reader does).
+   */
+  eventCount?: number;
 }
 
 /**
@@ -215,7 +218,12 @@ class GenerationBuilder {
   private readonly stackPcs = new Map<number, bigint[]>();
   private hasFrequency = false;
 
-  constructor(version: WireVersion, gen: number, offset: number) {
+  constructor(
+    version: WireVersion,
+    gen: number,
+    offset: number,
+    private readonly checkEvents: boolean,
+  ) {
     this.specs = specsFor(version);
     this.g = {
       version,
@@ -237,8 +245,8 @@ class GenerationBuilder {
     this.g.batchCount++;
     this.g.end = b.dataOffset + b.data.length;
     if (b.kind !== 'end-of-generation' && (this.g.minTime === 0 || b.time < this.g.minTime)) this.g.minTime = b.time;
-    if (b.kind === 'experimental') {
-      if (b.experiment === 0) throw corrupt('trace', b.offset, 'experimental batch with experiment ID 0 (none)');
+    // An experimental batch of experiment 0 (none) is an ordinary batch, as Go's reader takes it.
+    if (b.kind === 'experimental' && b.experiment !== 0) {
       this.g.experimentalBatches.push({ experiment: b.experiment, m: b.m, time: b.time, data: b.data, offset: b.offset, dataOffset: b.dataOffset });
       return;
     }
@@ -359,6 +367,10 @@ class GenerationBuilder {
   /** Checks every event of a per-M batch (without building them) and keeps the batch as bytes. */
   private addEvents(b: Batch): void {
     const { data, dataOffset } = b;
+    if (!this.checkEvents) {
+      this.g.batches.push({ m: b.m, time: b.time, offset: b.offset, size: data.length, data, dataOffset });
+      return;
+    }
     const specs = this.specs.byType;
     const end = data.length;
     let time = b.time;
@@ -457,7 +469,14 @@ export class GenerationSplitter {
   private spill: Batch | undefined;
   private readonly markers: boolean;
 
-  constructor(private readonly version: WireVersion) {
+  /**
+   * @param checkEvents - whether to check every event of every event batch while splitting (default true);
+   * the event reader, which decodes each event anyway, checks them as it reads them instead.
+   */
+  constructor(
+    private readonly version: WireVersion,
+    private readonly checkEvents = true,
+  ) {
     this.markers = compareWireVersions(version, '1.26') >= 0;
   }
 
@@ -507,7 +526,7 @@ export class GenerationSplitter {
   }
 
   private start(b: Batch): GenerationBuilder {
-    const g = new GenerationBuilder(this.version, b.gen, b.offset);
+    const g = new GenerationBuilder(this.version, b.gen, b.offset, this.checkEvents);
     this.current = g;
     return g;
   }
@@ -541,6 +560,9 @@ export class GenerationSplitter {
     if (cur === undefined) return undefined;
     this.current = undefined;
     if (this.markers) {
+      // As Go's reader: input that ends between batches before the generation's first event batch (only
+      // its tables were written) ends the trace cleanly.
+      if (cur.g.batches.length === 0) return undefined;
       throw truncated('trace', offset, `the end-of-generation marker of generation ${cur.g.gen} (the trace is incomplete)`);
     }
     return cur.finish();
