@@ -30,6 +30,10 @@ type format struct {
 // its own file with register.
 var formats = map[string]format{}
 
+// inputPath is the file name given on the command line, for the few formats
+// that read a file recorded beside their input (gosym-inline).
+var inputPath string
+
 func register(name, help string, run func(data []byte, w *canon.Writer) error) {
 	if _, dup := formats[name]; dup {
 		panic("oracle: duplicate format " + name)
@@ -80,7 +84,8 @@ func main() {
 		fmt.Fprintf(os.Stderr, "oracle: unknown format %q\n", os.Args[1])
 		usage()
 	}
-	data, err := readInput(os.Args[2])
+	inputPath = os.Args[2]
+	data, err := readInput(inputPath)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "oracle:", err)
 		os.Exit(1)

@@ -5,13 +5,17 @@
 //
 // Run it from the repository root (scripts/fixtures.sh does):
 //
-//	go run ./testdata/gen/cmd/record [-toolchains go1.19,go1.22.12,...] [-sets base,trace]
+//	go run ./testdata/gen/cmd/record [-toolchains go1.19,go1.22.12,...] [-sets base,trace,gosym]
 //
 // Fixtures come in sets, recorded separately so that adding one set does not
-// re-record (and change) the files of another: "base" is the programs module
-// (below), "trace" the tracework program of the programs-trace module (see
-// recordTraces). Recording a set replaces that set's files and manifest
-// entries for the toolchain and keeps the others.
+// re-record (and change) the files of another: "base" is the basic and
+// profiles programs of the programs module (below), "trace" the tracework
+// program of the programs-trace module (see recordTraces), "gosym" the gosym
+// program's executables (see recordGosym). Recording a set replaces that
+// set's files and manifest entries for the toolchain and keeps the others. A
+// set has an oldest toolchain (base Go 1.19, trace Go 1.22, gosym Go 1.13);
+// an older one records nothing for it, and a toolchain that records only
+// some sets has the status "ok (gosym set only)" (say) in the manifest.
 //
 // Programs: basic (a trace, two profiles, its executable; the newest toolchain
 // also cross-compiles it) and profiles (every runtime/pprof profile kind as
@@ -21,8 +25,11 @@
 // Toolchain "go1.19" means the Debian package golang-1.19-go
 // (/usr/lib/go-1.19/bin/go), installed with apt-get when missing and running
 // as root. Every other entry is fetched through the module proxy with
-// GOTOOLCHAIN=<version>. A toolchain that fails is reported and skipped; its
-// previous manifest entries and files are kept.
+// GOTOOLCHAIN=<version> (the proxy has every release from go1.12 on). Go
+// commands run with GOENV=off, so that settings of the user's go env file
+// (a GOFLAGS=-buildvcs=false, which toolchains before Go 1.18 reject) stay
+// out. A toolchain that fails is reported and skipped; its previous manifest
+// entries and files are kept.
 package main
 
 import (
@@ -45,9 +52,18 @@ import (
 )
 
 // defaultToolchains is the recording matrix, oldest first. The last entry is
-// "newest": it also cross-compiles for the crossTargets.
+// "newest": it also cross-compiles basic for the crossTargets. The ones
+// before go1.19 record only the gosym set: one per pclntab layout and
+// build-info form (1.13: Go 1.2 layout, build info behind pointers; 1.16:
+// Go 1.16 layout; 1.17: register ABI; 1.18: Go 1.18 layout, inline build
+// info), and go1.20.14 the first Go 1.20 layout.
 var defaultToolchains = []string{
+	"go1.13.15",
+	"go1.16.15",
+	"go1.17.13",
+	"go1.18.10",
 	"go1.19",
+	"go1.20.14",
 	"go1.21.13",
 	"go1.22.12",
 	"go1.23.12",
@@ -105,7 +121,7 @@ var (
 	flagOut           = flag.String("out", filepath.Join("testdata", "fixtures"), "fixtures directory")
 	flagPrograms      = flag.String("programs", filepath.Join("testdata", "gen", "programs"), "fixture programs module directory")
 	flagTracePrograms = flag.String("trace-programs", filepath.Join("testdata", "gen", "programs-trace"), "trace fixture programs module directory")
-	flagSets          = flag.String("sets", "base,trace", "comma-separated fixture sets to record: base, trace")
+	flagSets          = flag.String("sets", "base,trace,gosym", "comma-separated fixture sets to record: base, trace, gosym")
 )
 
 // setPrograms names the programs of each fixture set: a manifest entry
@@ -113,20 +129,28 @@ var (
 var setPrograms = map[string][]string{
 	"base":  {"basic", "profiles"},
 	"trace": {"tracework"},
+	"gosym": {"gosym"},
 }
+
+// baseMinGo is the oldest toolchain of the base set: its programs use Go
+// 1.19 APIs.
+const baseMinGo = "go1.19"
+
+// setOrder lists the sets in the order statuses name them.
+var setOrder = []string{"base", "trace", "gosym"}
 
 func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "record: "+format+"\n", args...) }
 	flag.Parse()
 	if flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace] [-out dir] [-programs dir] [-trace-programs dir]")
+		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace,gosym] [-out dir] [-programs dir] [-trace-programs dir]")
 		os.Exit(2)
 	}
 	sets := map[string]bool{}
 	for _, s := range strings.Split(*flagSets, ",") {
 		s = strings.TrimSpace(s)
 		if _, ok := setPrograms[s]; !ok {
-			log("unknown fixture set %q (want base, trace)", s)
+			log("unknown fixture set %q (want base, trace, gosym)", s)
 			os.Exit(2)
 		}
 		sets[s] = true
@@ -181,7 +205,11 @@ func main() {
 		}
 		man.Fixtures = append(kept, entries...)
 	}
-	for _, s := range statuses {
+	for i, s := range statuses {
+		if s.Status == "ok" {
+			statuses[i].Status = okStatus(man, s.Version)
+			s = statuses[i]
+		}
 		replaced := false
 		for i := range man.Toolchains {
 			if man.Toolchains[i].Version == s.Version {
@@ -220,7 +248,7 @@ type recorder struct {
 // setup chooses the go command and environment for r.toolchain and returns
 // the exact version it reports (e.g. "go1.19.8").
 func (r *recorder) setup() (string, error) {
-	r.env = []string{"GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0"}
+	r.env = []string{"GOENV=off", "GO111MODULE=on", "GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0"}
 	if r.toolchain == "go1.19" {
 		if _, err := os.Stat(debianGo119); err != nil {
 			if os.Geteuid() != 0 {
@@ -247,8 +275,18 @@ func (r *recorder) setup() (string, error) {
 	}
 	ver := strings.TrimSpace(string(out))
 	if ver == "" {
-		// go1.19's "go env" knows GOVERSION, but be defensive.
-		return "", errors.New("go env GOVERSION printed nothing")
+		// "go env" knows GOVERSION from Go 1.16 on; older ones print an
+		// empty line. "go version" prints "go version go1.13.15 linux/amd64".
+		out, err := r.goRun(nil, "version")
+		if err != nil {
+			return "", err
+		}
+		if f := strings.Fields(string(out)); len(f) >= 3 && f[0] == "go" && f[1] == "version" {
+			ver = f[2]
+		}
+	}
+	if ver == "" {
+		return "", errors.New("neither go env GOVERSION nor go version says the version")
 	}
 	if r.toolchain != "go1.19" && ver != r.toolchain {
 		return ver, fmt.Errorf("GOTOOLCHAIN=%s runs %s", r.toolchain, ver)
@@ -355,12 +393,19 @@ func (r *recorder) record(newest bool, man *manifest) (string, []entry, error) {
 		return ver, nil, fmt.Errorf("recording must run on linux/amd64, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
 	if r.sets["base"] {
-		if err := r.recordBase(tmp, host, newest, add); err != nil {
+		if version.Compare(ver, baseMinGo) < 0 {
+			r.log("%s: no base set (its programs need %s or newer)", ver, baseMinGo)
+		} else if err := r.recordBase(tmp, host, newest, add); err != nil {
 			return ver, nil, err
 		}
 	}
 	if r.sets["trace"] {
 		if err := r.recordTraces(ver, tmp, host, add); err != nil {
+			return ver, nil, err
+		}
+	}
+	if r.sets["gosym"] {
+		if err := r.recordGosym(ver, tmp, add); err != nil {
 			return ver, nil, err
 		}
 	}
@@ -662,4 +707,39 @@ func inSets(sets map[string]bool, program string) bool {
 		}
 	}
 	return false
+}
+
+// okStatus is the manifest status of a toolchain recorded without error:
+// "ok" when it has fixtures of the base set (a trace, profiles, an
+// executable), else which sets it has, e.g. "ok (gosym set only)".
+func okStatus(man *manifest, ver string) string {
+	has := map[string]bool{}
+	for _, e := range man.Fixtures {
+		if e.GoVersion != ver {
+			continue
+		}
+		for set, programs := range setPrograms {
+			for _, p := range programs {
+				if p == e.Program {
+					has[set] = true
+				}
+			}
+		}
+	}
+	if has["base"] {
+		return "ok"
+	}
+	var sets []string
+	for _, s := range setOrder {
+		if has[s] {
+			sets = append(sets, s)
+		}
+	}
+	if len(sets) == 0 {
+		return "ok (nothing to record)"
+	}
+	if len(sets) == 1 {
+		return "ok (" + sets[0] + " set only)"
+	}
+	return "ok (" + strings.Join(sets, ", ") + " sets only)"
 }
