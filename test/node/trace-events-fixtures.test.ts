@@ -42,5 +42,48 @@ describe.skipIf(!haveFixtures)('trace events of every fixture', () => {
       for await (const e of readTrace(chunks())) got.push(summary(e));
       expect(got).toEqual(sync);
     });
+
+    it(`${f.path}: readTrace(…).chunks() yields the same events in arrays of at most max`, async () => {
+      const bytes = fixtureBytes(f);
+      const sync = [...readTraceSync(bytes)].map(summary);
+      const got: string[] = [];
+      let arrays = 0;
+      for await (const events of readTrace(bytes).chunks(100)) {
+        expect(events.length).toBeGreaterThan(0);
+        expect(events.length).toBeLessThanOrEqual(100);
+        arrays++;
+        for (const e of events) got.push(summary(e));
+      }
+      expect(got).toEqual(sync);
+      expect(arrays).toBeGreaterThanOrEqual(Math.ceil(sync.length / 100));
+    });
   }
+
+  it('chunks(): a truncated trace gives the events before the problem, then the same error as readTraceSync', async () => {
+    const f = traces.find((t) => t.kind === 'mixed' && t.goVersion.startsWith('go1.26'));
+    expect(f).toBeDefined();
+    const whole = fixtureBytes(f!);
+    const bytes = whole.subarray(0, Math.floor(whole.length * 0.7));
+    const sync: string[] = [];
+    let syncError: unknown;
+    try {
+      for (const e of readTraceSync(bytes)) sync.push(summary(e));
+    } catch (e) {
+      syncError = e;
+    }
+    expect(syncError).toBeInstanceOf(Error);
+    const got: string[] = [];
+    let error: unknown;
+    try {
+      for await (const events of readTrace(bytes).chunks()) for (const e of events) got.push(summary(e));
+    } catch (e) {
+      error = e;
+    }
+    expect(got).toEqual(sync);
+    expect((error as Error).message).toBe((syncError as Error).message);
+  });
+
+  it('chunks(max) needs a positive integer', () => {
+    expect(() => readTrace(new Uint8Array(0)).chunks(0)).toThrow(RangeError);
+  });
 });

@@ -4,7 +4,7 @@
  */
 
 export * from './event.js';
-export { readTrace, readTraceSync, EventAssembler, type ReadTraceOptions } from './reader.js';
+export { readTrace, readTraceSync, EventAssembler, type ReadTraceOptions, type TraceEventStream } from './reader.js';
 export { Ordering, type BaseEvent } from './order.js';
 export { GenerationTable } from './table.js';
 export { EventJsonLines, dumpTraceEvents } from './dump.js';

@@ -86,10 +86,14 @@ interface PState extends Seq {
   ranges: RangeKey[];
 }
 
-interface MState {
+/** What the engine knows of a thread: the goroutine and proc it has. */
+export interface ThreadState {
+  /** The goroutine running on it, or NO_GOROUTINE. */
   g: number;
+  /** The proc it holds, or NO_PROC. */
   p: number;
 }
+type MState = ThreadState;
 
 const enum GCState {
   Undetermined,
@@ -138,22 +142,16 @@ export class Ordering {
    * @returns false when the event must wait for another thread's events.
    * @throws GodiagError `corrupt` when the event can never happen: the trace is inconsistent.
    */
-  advance(ev: BaseEvent, table: GenerationTable, m: number): boolean {
+  advance(ev: BaseEvent, table: GenerationTable, m: number, ms: ThreadState | undefined = m === NO_THREAD ? undefined : this.threadState(m)): boolean {
     const gen = table.gen;
     if (this.initialGen === 0) this.initialGen = gen;
     this.gen = gen;
     this.table = table;
     this.m = m;
-    let ms: MState | undefined;
-    if (m === NO_THREAD) {
+    if (ms === undefined) {
       this.cg = this.ng = NO_GOROUTINE;
       this.cp = this.np = NO_PROC;
     } else {
-      ms = this.mStates.get(m);
-      if (ms === undefined) {
-        ms = { g: NO_GOROUTINE, p: NO_PROC };
-        this.mStates.set(m, ms);
-      }
       this.cg = this.ng = ms.g;
       this.cp = this.np = ms.p;
     }
@@ -166,6 +164,19 @@ export class Ordering {
       ms.g = this.ng;
     }
     return ok;
+  }
+
+  /**
+   * The state of thread `m` (not NO_THREAD), created on first use. The object stays the thread's for the
+   * engine's life, so a caller may keep it and pass it to {@link advance} (saving a lookup per event).
+   */
+  threadState(m: number): ThreadState {
+    let ms = this.mStates.get(m);
+    if (ms === undefined) {
+      ms = { g: NO_GOROUTINE, p: NO_PROC };
+      this.mStates.set(m, ms);
+    }
+    return ms;
   }
 
   /** The next event the engine has let through, in order; an error to raise at that point; or undefined. */

@@ -18,7 +18,7 @@ import { readBatches, readBatchesSync, type Batch } from '../wire/batch.js';
 import { INCOMPLETE, uvarintAt, scan, type ArgValue } from '../wire/varint.js';
 import { NO_GOROUTINE, NO_PROC, NO_STACK, NO_THREAD, type SyncClock, type Event, type ExperimentalBatchView, type SyncEvent } from './event.js';
 import { SPEC_BY_TYPE } from './build.js';
-import { Ordering, type BaseEvent } from './order.js';
+import { Ordering, type BaseEvent, type ThreadState } from './order.js';
 import { GenerationTable, int64Id } from './table.js';
 
 /** Options of {@link readTrace} and {@link readTraceSync}. */
@@ -38,6 +38,8 @@ class BatchCursor {
   private lastTime = 0;
   /** The thread's next event (valid after `next()` returned true). */
   readonly ev: BaseEvent = { type: 0, time: 0, args: [0, 0, 0, 0], offset: 0 };
+  /** The ordering engine's state of this thread, once asked for (NO_THREAD has none). */
+  state: ThreadState | undefined;
 
   constructor(
     readonly m: number,
@@ -270,7 +272,8 @@ export class EventAssembler {
 
   private tryAdvance(table: GenerationTable, i: number): boolean {
     const c = this.frontier[i]!;
-    if (!this.order.advance(c.ev, table, c.m)) return false;
+    const state = c.m === NO_THREAD ? undefined : (c.state ??= this.order.threadState(c.m));
+    if (!this.order.advance(c.ev, table, c.m, state)) return false;
     if (c.next(table)) heapUpdate(this.frontier, i);
     else heapRemove(this.frontier, i);
     return true;
@@ -377,12 +380,22 @@ function* endOfInput(a: EventAssembler, split: GenerationSplitter, end: number, 
  * (error, end of input) are short generators. Hand-written iterators rather than generators: per event,
  * a generator's resumption (and, async, its promise queue) costs more than the event itself.
  */
+/** How many events the pump takes ahead of the consumer within a generation. */
+const BUFFERED_EVENTS = 512;
+
 class EventPump {
   private readonly a = new EventAssembler();
   private readonly split: GenerationSplitter;
   private end = TRACE_HEADER_BYTES;
   private inGeneration = false;
   private tail: Iterator<Event, void, undefined> | undefined;
+  // Events of the generation taken ahead by fill(): buf[bi..bn) are still to be delivered.
+  private readonly buf: Event[] = [];
+  private bi = 0;
+  private bn = 0;
+  private error: unknown;
+  private hasError = false;
+  /** True once the stream has ended (or failed, or the consumer returned). */
   done = false;
 
   constructor(
@@ -394,20 +407,78 @@ class EventPump {
 
   /** The next event without reading a batch: from the generation, or the ending. Undefined: feed a batch. */
   fast(): IteratorResult<Event, void> | undefined {
-    try {
-      if (this.inGeneration) {
-        const ev = this.a.next();
-        if (ev !== undefined) return { value: ev, done: false };
-        this.inGeneration = false;
+    if (this.bi < this.bn) return { value: this.buf[this.bi++]!, done: false };
+    if (this.inGeneration && this.fill()) return { value: this.buf[this.bi++]!, done: false };
+    return this.slowFast();
+  }
+
+  /**
+   * Takes the events ready without reading a batch (at most `max`) into `out`; returns how many. Zero: feed a
+   * batch, or the stream is done (see {@link done}).
+   */
+  take(out: Event[], max: number): number {
+    let n = 0;
+    for (;;) {
+      while (this.bi < this.bn && n < max) {
+        out.push(this.buf[this.bi++]!);
+        n++;
       }
+      if (n === max) return n;
+      if (this.inGeneration && this.fill()) continue;
+      if (n > 0) return n;
+      const r = this.slowFast();
+      if (r === undefined || r.done === true) return 0;
+      out.push(r.value);
+      n++;
+    }
+  }
+
+  /**
+   * Refills the buffer with the generation's next events, in one tight loop: per event, this saves the calls
+   * between a consumer's `next()` and the assembler. An error stops the fill; it is raised once the events
+   * before it have been taken.
+   */
+  private fill(): boolean {
+    const buf = this.buf;
+    const a = this.a;
+    let n = 0;
+    try {
+      while (n < BUFFERED_EVENTS) {
+        const ev = a.next();
+        if (ev === undefined) {
+          this.inGeneration = false;
+          break;
+        }
+        buf[n++] = ev;
+      }
+    } catch (e) {
+      // Nothing follows an error: the model of the program is no longer trustworthy.
+      this.inGeneration = false;
+      this.error = e;
+      this.hasError = true;
+    }
+    this.bi = 0;
+    this.bn = n;
+    return n > 0;
+  }
+
+  /** The ending: a pending error, the tail after the generations, or the end. */
+  private slowFast(): IteratorResult<Event, void> | undefined {
+    if (this.hasError) {
+      const e = this.error;
+      this.hasError = false;
+      this.error = undefined;
+      this.tail = undefined;
+      this.done = true;
+      throw e;
+    }
+    try {
       if (this.tail !== undefined) {
         const r = this.tail.next();
         if (r.done === true) this.done = true;
         return r;
       }
     } catch (e) {
-      // Nothing follows an error: the model of the program is no longer trustworthy.
-      this.inGeneration = false;
       this.tail = undefined;
       this.done = true;
       throw e;
@@ -441,6 +512,16 @@ class EventPump {
     }
   }
 
+  /** Ends the stream early (the consumer returned): nothing more is delivered. */
+  close(): void {
+    this.bi = this.bn = 0;
+    this.inGeneration = false;
+    this.tail = undefined;
+    this.hasError = false;
+    this.error = undefined;
+    this.done = true;
+  }
+
   /** The batch reader failed. */
   failed(e: unknown): void {
     this.tail = afterError(this.a, this.split, e, true, this.options);
@@ -472,7 +553,7 @@ class TraceEventIterator implements IterableIterator<Event> {
   }
 
   return(): IteratorResult<Event, void> {
-    this.pump.done = true;
+    this.pump.close();
     return { value: undefined, done: true };
   }
 
@@ -481,15 +562,35 @@ class TraceEventIterator implements IterableIterator<Event> {
   }
 }
 
+/**
+ * The events of {@link readTrace}: an async iterator of events, and {@link TraceEventStream.chunks} for
+ * loops that want to await less than once per event.
+ */
+export interface TraceEventStream extends AsyncIterableIterator<Event> {
+  /**
+   * The same events in order, as arrays: each holds the events ready without reading more input (at most
+   * `max`, default 4096). One `await` per array instead of one per event: an `await` costs about as much
+   * as reading an event. Use either this or the stream itself, not both.
+   */
+  chunks(max?: number): AsyncIterableIterator<readonly Event[]>;
+}
+
 /** The iterator of {@link readTrace}: synchronous while a generation lasts, awaiting only for batches. */
-class AsyncTraceEventIterator implements AsyncIterableIterator<Event> {
+class AsyncTraceEventIterator implements TraceEventStream {
   private pump: EventPump | undefined;
+  /** An error met while filling a chunk, raised by the next call. */
+  private pending: unknown;
 
   constructor(private readonly open: () => Promise<{ version: WireVersion; batches: AsyncIterator<Batch, void, undefined> }>, private readonly options: ReadTraceOptions) {}
 
   private batches: AsyncIterator<Batch, void, undefined> | undefined;
 
   next(): Promise<IteratorResult<Event, void>> {
+    if (this.pending !== undefined) {
+      const e = this.pending;
+      this.pending = undefined;
+      return Promise.reject(e);
+    }
     const pump = this.pump;
     if (pump !== undefined) {
       try {
@@ -524,8 +625,42 @@ class AsyncTraceEventIterator implements AsyncIterableIterator<Event> {
     }
   }
 
+  chunks(max = 4096): AsyncIterableIterator<readonly Event[]> {
+    if (!(Number.isSafeInteger(max) && max > 0)) throw new RangeError(`godiag: chunks(max) needs a positive integer, got ${max}`);
+    const events = this;
+    let done = false;
+    const chunks: AsyncIterableIterator<readonly Event[]> = {
+      async next(): Promise<IteratorResult<readonly Event[], void>> {
+        if (done) return { value: undefined, done: true };
+        // The first event may need input; the rest are taken while they come without any.
+        const first = await events.next();
+        if (first.done === true) {
+          done = true;
+          return { value: undefined, done: true };
+        }
+        const out: Event[] = [first.value];
+        try {
+          events.pump!.take(out, max - 1);
+        } catch (e) {
+          // The events before the error are delivered; the error comes with the next call.
+          events.pending = e;
+        }
+        return { value: out, done: false };
+      },
+      async return(): Promise<IteratorResult<readonly Event[], void>> {
+        done = true;
+        await events.return();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return chunks;
+      },
+    };
+    return chunks;
+  }
+
   async return(): Promise<IteratorResult<Event, void>> {
-    if (this.pump !== undefined) this.pump.done = true;
+    this.pump?.close();
     await this.batches?.return?.();
     return { value: undefined, done: true };
   }
@@ -552,7 +687,7 @@ export function readTraceSync(bytes: Uint8Array, options: ReadTraceOptions = {})
  * @throws GodiagError for a bad header or an unsupported version (from the first `next()`); then as
  * {@link readTraceSync}.
  */
-export function readTrace(source: Source, options: ReadTraceOptions & InputOptions = {}): AsyncIterableIterator<Event> {
+export function readTrace(source: Source, options: ReadTraceOptions & InputOptions = {}): TraceEventStream {
   return new AsyncTraceEventIterator(async () => {
     const { version, batches } = await readBatches(source, options);
     return { version, batches: batches[Symbol.asyncIterator]() };
