@@ -33,6 +33,8 @@ export type FormatName =
   | 'elf'
   | 'macho'
   | 'pe'
+  | 'pclntab'
+  | 'buildinfo'
   | 'gzip'
   | 'zlib'
   | 'input';
