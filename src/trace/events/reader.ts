@@ -31,10 +31,26 @@ export interface ReadTraceOptions extends GenerationReadOptions {
   onTruncated?: 'throw' | 'stop';
 }
 
+/**
+ * Arguments after the timestamp of each timed event type, by type byte (over every version, as Go's reader
+ * decodes with its newest table); −1 for a byte that is no timed event.
+ */
+const TIMED_ARGS: Int8Array = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let type = 0; type < 256; type++) {
+    const spec = SPEC_BY_TYPE[type];
+    if (spec !== undefined && spec.timed) t[type] = spec.args.length - 1;
+  }
+  return t;
+})();
+
 /** The events of one thread (M) in a generation: its batches, read one event at a time. */
 class BatchCursor {
-  private idx = 0;
+  private idx = -1;
   private pos = 0;
+  // The current batch's body and where it is in the input.
+  private data: Uint8Array = new Uint8Array(0);
+  private dataOffset = 0;
   private lastTime = 0;
   /** The thread's next event (valid after `next()` returned true). */
   readonly ev: BaseEvent = { type: 0, time: 0, args: [0, 0, 0, 0], offset: 0 };
@@ -48,34 +64,39 @@ class BatchCursor {
 
   /** Reads the next event into `ev`; false when the thread has no more events in this generation. */
   next(table: GenerationTable): boolean {
-    const batches = this.batches;
-    while (this.idx < batches.length && batches[this.idx]!.data.length === this.pos) {
-      this.idx++;
-      this.pos = 0;
+    let data = this.data;
+    let pos = this.pos;
+    if (pos === data.length) {
+      // The next batch with events (Go accepts empty batches).
+      const batches = this.batches;
+      do {
+        if (++this.idx >= batches.length) return false;
+        data = batches[this.idx]!.data;
+      } while (data.length === 0);
+      const b = batches[this.idx]!;
+      this.data = data;
+      this.dataOffset = b.dataOffset;
+      this.pos = pos = 0;
       this.lastTime = 0;
     }
-    if (this.idx === batches.length) return false;
-    const b = batches[this.idx]!;
     // As Go does: a batch's events count from its base time, and a base of 0 ns is re-read at each event.
-    if (this.lastTime === 0) this.lastTime = table.ns(b.time);
-    const data = b.data;
+    if (this.lastTime === 0) this.lastTime = table.ns(this.batches[this.idx]!.time);
     const end = data.length;
+    const base = this.dataOffset;
     const ev = this.ev;
-    const pos = this.pos;
     const type = data[pos]!;
-    const spec = SPEC_BY_TYPE[type];
-    if (spec === undefined || !spec.timed) throw badEvent(b, pos, type);
-    ev.type = type;
-    ev.offset = b.dataOffset + pos;
+    const n = TIMED_ARGS[type]!;
     // Each event is checked here, as it is read (as Go's reader does): the generation was split unchecked.
-    const dt = uvarintAt(data, pos + 1, end, b.dataOffset);
-    if (typeof dt !== 'number' || dt === INCOMPLETE) throw badTimestamp(b, pos, dt);
+    if (n < 0) throw badEvent(this.batches[this.idx]!, pos, type);
+    ev.type = type;
+    ev.offset = base + pos;
+    const dt = uvarintAt(data, pos + 1, end, base);
+    if (typeof dt !== 'number' || dt === INCOMPLETE) throw badTimestamp(this.batches[this.idx]!, pos, dt);
     let p = scan.pos;
-    const n = spec.args.length - 1;
     const args = ev.args;
     for (let i = 0; i < n; i++) {
-      const v = uvarintAt(data, p, end, b.dataOffset);
-      if (v === INCOMPLETE) throw pastBatch(b, pos);
+      const v = uvarintAt(data, p, end, base);
+      if (v === INCOMPLETE) throw pastBatch(this.batches[this.idx]!, pos);
       args[i] = v;
       p = scan.pos;
     }
