@@ -127,7 +127,7 @@ export class Ordering {
   // The call being decided: its generation, table and thread, the event's context (c*) and the context
   // the thread will have after it (n*).
   private gen = 0;
-  private table!: GenerationTable;
+  private table: GenerationTable | undefined;
   private m = NO_THREAD;
   private cg = NO_GOROUTINE;
   private cp = NO_PROC;
@@ -177,6 +177,14 @@ export class Ordering {
       this.mStates.set(m, ms);
     }
     return ms;
+  }
+
+  /**
+   * Forgets the generation's table (its strings, stacks and batches) once its events are out, so that its
+   * bytes can be freed while the next generation is read. The model of the program stays.
+   */
+  endGeneration(): void {
+    this.table = undefined;
   }
 
   /** The next event the engine has let through, in order; an error to raise at that point; or undefined. */
@@ -240,7 +248,7 @@ export class Ordering {
   }
 
   private push(type: number, time: number, g: number, p: number, m: number, args: readonly ArgValue[], offset: number, extra?: Extra): void {
-    this.queue[this.tail++] = buildEvent(this.table, type, time, g, p, m, args, offset, extra);
+    this.queue[this.tail++] = buildEvent(this.table!, type, time, g, p, m, args, offset, extra);
   }
 
   private id(v: ArgValue, what: string, ev: BaseEvent): number {
@@ -651,7 +659,7 @@ export class Ordering {
       parent = NO_TASK;
       ev.args[1] = -1;
     }
-    const name = this.table.string(ev.args[2]!);
+    const name = this.table!.string(ev.args[2]!);
     if (name === undefined) throw this.fail(ev, `invalid string ID ${ev.args[2]} for ${this.name(ev)} event`);
     this.activeTasks.set(id, { name, parent });
     this.needUserG(ev);
@@ -673,7 +681,7 @@ export class Ordering {
   private region(ev: BaseEvent): { s: GState; r: Region } {
     this.needUserG(ev);
     const task = this.id(ev.args[0]!, 'task ID', ev);
-    const name = this.table.string(ev.args[1]!);
+    const name = this.table!.string(ev.args[1]!);
     if (name === undefined) throw this.fail(ev, `invalid string ID ${ev.args[1]} for ${this.name(ev)} event`);
     const s = this.gStates.get(this.cg);
     if (s === undefined) throw this.fail(ev, `encountered Ev${this.name(ev)} without known state for current goroutine ${this.cg}`);

@@ -270,7 +270,14 @@ export class EventAssembler {
       if (stack === undefined) throw corrupt('trace', s.offset, `found invalid stack ID ${s.stack} for a CPU sample (generation ${table.gen})`);
       return this.deliver({ kind: 'StackSample', time: s.time, goroutine: s.g, proc: s.p, thread: s.m, stack });
     }
-    if (h.length === 0) return undefined;
+    if (h.length === 0) {
+      // The generation is over: hold nothing of it while the next one is read (memory stays one generation).
+      this.table = undefined;
+      this.frontier = [];
+      this.samples = [];
+      this.order.endGeneration();
+      return undefined;
+    }
     if (!this.tryAdvance(table, 0)) {
       // Rare: the earliest event must wait. Sort the heap (still a heap) and try the others in time order.
       // Go's sort is not stable, but for the few threads of a frontier (12 or fewer) it is an insertion sort,
