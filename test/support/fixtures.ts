@@ -17,6 +17,7 @@ import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { GodiagError } from '../../src/internal/errors.js';
 import { quoteGolden } from './quote-golden.js';
+import { callersPath, gosymDumpText, gosymInlineText, hasCallers, isGosymExecutable } from './gosym-goldens.js';
 
 /** Repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,7 +29,7 @@ export const GOLDENS = join(ROOT, 'testdata', 'goldens');
 /** One manifest entry, as written by testdata/gen/cmd/record. */
 export interface Fixture {
   path: string;
-  format: 'trace' | 'pprof' | 'pprof-text' | 'goroutine-dump' | 'elf' | 'macho' | 'pe';
+  format: 'trace' | 'pprof' | 'pprof-text' | 'goroutine-dump' | 'elf' | 'macho' | 'pe' | 'gosym-callers';
   goVersion: string;
   goos: string;
   goarch: string;
@@ -73,7 +74,7 @@ export interface GoldenCommand {
   /** Which fixtures it applies to. */
   appliesTo(f: Fixture): boolean;
   /** The TypeScript side: canonical JSON text, newline-terminated, as `godiag` prints it. */
-  run(bytes: Uint8Array): Promise<string>;
+  run(bytes: Uint8Array, fixture: Fixture): Promise<string>;
   /**
    * When set, an input the oracle rejects has the golden {@link REJECTED} instead of failing the
    * derivation, and the TypeScript side must reject it too (with a GodiagError).
@@ -96,6 +97,11 @@ async function orRejected(run: () => Promise<string>): Promise<string> {
   }
 }
 
+/** `godiag inspect --json` of the bytes. */
+async function inspectText(bytes: Uint8Array): Promise<string> {
+  return canonicalJson(await inspect(bytes)) + '\n';
+}
+
 /** Every golden command; format issues add theirs here. */
 export const goldenCommands: GoldenCommand[] = [
   {
@@ -103,7 +109,7 @@ export const goldenCommands: GoldenCommand[] = [
     oracleArgs: ['inspect'],
     // The oracle identifies these with Go's readers (header bytes, google/pprof, debug/elf|macho|pe).
     appliesTo: (f) => ['trace', 'pprof', 'elf', 'macho', 'pe'].includes(f.format),
-    run: async (bytes) => canonicalJson(await inspect(bytes)) + '\n',
+    run: inspectText,
   },
 ];
 
@@ -127,6 +133,21 @@ goldenCommands.push({
 goldenCommands.push(...pprofOpsGoldenCommands.map((c) => ({ ...c, compressGoldens: true })));
 
 goldenCommands.push(...traceGoldenCommands);
+
+goldenCommands.push({
+  name: 'gosym',
+  oracleArgs: ['gosym'],
+  appliesTo: isGosymExecutable,
+  run: gosymDumpText,
+  compressGoldens: true,
+});
+
+goldenCommands.push({
+  name: 'gosym-inline',
+  oracleArgs: ['gosym-inline'],
+  appliesTo: (f) => hasCallers(FIXTURES, f),
+  run: (bytes, f) => gosymInlineText(bytes, join(FIXTURES, callersPath(f.path))),
+});
 
 /** Path of the golden file of a command on a fixture (`.json.gz` for commands whose goldens are large). */
 export function goldenPath(f: Fixture, command: GoldenCommand): string {
@@ -202,12 +223,11 @@ const CORPUS_ELF = [
 ];
 
 for (const path of CORPUS_ELF) {
-  const inspectCommand = goldenCommands[0]!;
   extraGoldens.push({
     input: join('..', 'shared', 'corpus', path),
     golden: `corpus/${path}.inspect.json`,
-    oracleArgs: inspectCommand.oracleArgs,
-    run: inspectCommand.run,
+    oracleArgs: ['inspect'],
+    run: inspectText,
     corpus: true,
   });
 }
@@ -245,7 +265,7 @@ export function goldenJobs(manifest: Manifest = loadManifest()): GoldenJob[] {
         rejectionsAreGoldens: c.rejectionsAreGoldens === true,
         golden: goldenPath(f, c),
         bytes: () => fixtureBytes(f),
-        run: c.run,
+        run: (bytes) => c.run(bytes, f),
         available: true,
       });
     }
