@@ -232,6 +232,20 @@ for (const path of CORPUS_ELF) {
   });
 }
 
+// The older pclntab layouts (Go 1.5–1.18: magics 0xfffffffb, 0xfffffffa, 0xfffffff0), stripped, which current
+// toolchains cannot produce.
+const CORPUS_GORETK = ['386-1.15.0', 'amd64-1.5.0', 'amd64-1.12.0', 'amd64-1.15.0', 'amd64-1.16.0', 'amd64-1.18.0'];
+for (const v of CORPUS_GORETK) {
+  const path = `gosym/goretk/gold-linux-${v}`;
+  extraGoldens.push({
+    input: join('..', 'shared', 'corpus', path),
+    golden: `corpus/${path}.gosym.json.gz`,
+    oracleArgs: ['gosym'],
+    run: gosymDumpText,
+    corpus: true,
+  });
+}
+
 /** One golden to derive or compare: where its input is, what the oracle runs, and the TypeScript side. */
 export interface GoldenJob {
   /** A readable name for test titles and messages. */
