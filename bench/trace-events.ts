@@ -3,9 +3,10 @@
  * 100 MB; without one, and with Go on PATH, two are recorded as for bench/trace.ts).
  *
  * Measures the package as published (the script builds dist/ first and imports it): `readTraceSync` over
- * the file in memory and `readTrace` streaming it, both touching every event the way a tool does (kind,
- * time, context, the kind's fields, every frame of every stack); and, in the same run, Go's reader
- * (golang.org/x/exp/trace, testdata/gen/cmd/bench-trace) over the same bytes doing the same. Both sides
+ * the file in memory and `readTrace` streaming it (event by event, and by `chunks()`), all touching every
+ * event the way a tool does (kind, time, context, the kind's fields, every frame of every stack); and, in
+ * the same run, Go's reader (golang.org/x/exp/trace, testdata/gen/cmd/bench-trace) over the same bytes
+ * doing the same. Both sides
  * also read only each event's kind and time: the readers' own cost. Ratios are against Go's row of the same
  * workload. Best of 3.
  * Peak memory of `readTrace` streaming each FILE runs in a process of its own (bench/trace-peak.ts).
@@ -116,6 +117,19 @@ rows.push({
     for await (const e of readTrace(await fileSource(file))) {
       n++;
       sink += touch(e);
+    }
+    return n;
+  })),
+});
+rows.push({
+  what: 'godiag readTrace(…).chunks() (streaming the file)',
+  ...(await best(async () => {
+    let n = 0;
+    for await (const events of readTrace(await fileSource(file)).chunks()) {
+      for (const e of events) {
+        n++;
+        sink += touch(e);
+      }
     }
     return n;
   })),
