@@ -17,6 +17,7 @@ import { decompressSync, detectCompression } from '../internal/compression.js';
 import { topTable } from '../pprof/report/top.js';
 import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
 import { traceCommands, traceHelp } from './trace-commands.js';
+import { gosymCommands, gosymHelp } from './gosym-commands.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
 import { readTraceSync } from '../trace/events/reader.js';
@@ -180,6 +181,6 @@ export const formatGroups: Record<string, FormatGroup> = {
     },
   },
   metrics: { help: 'godiag metrics: runtime/metrics snapshots; the metrics reader is not available yet', commands: {} },
-  gosym: { help: 'godiag gosym: Go symbol tables; the symbol table reader is not available yet', commands: {} },
+  gosym: { help: gosymHelp, commands: gosymCommands },
   core: { help: 'godiag core: core files of Go programs; the core reader is not available yet', commands: {} },
 };
