@@ -70,6 +70,7 @@ const WORDS = 48;
  */
 export async function locateModuledata(exe: Executable, pclntabAddr: bigint): Promise<ModuleData> {
   const header = await readHeader(exe, pclntabAddr);
+  if (pclntabAddr === 0n) throw new GodiagError(ErrorCode.NotFormat, { format: 'pclntab', offset: 0, message: 'a pclntab at address 0 has no moduledata' });
   const section = moduleSection(exe);
   if (section !== undefined) {
     const md = await moduledataInSection(exe, section, header);
@@ -91,6 +92,8 @@ export async function locateModuledata(exe: Executable, pclntabAddr: bigint): Pr
           const b = v.getUint32(i + 4, little);
           if ((little ? a : b) !== lo || (little ? b : a) !== hi) continue;
         } else if (v.getUint32(i, little) !== lo) continue;
+        // A cheap look at the next word first: the hit may be any word that happens to equal the address.
+        if (i + 3 * size <= chunk.length && !secondWordFits(v, i, size, little, pclntabAddr, header)) continue;
         const md = await parseModuledata(exe, chunkAddr + BigInt(i), header, 'scan');
         if (md !== undefined) return md;
       }
@@ -99,6 +102,13 @@ export async function locateModuledata(exe: Executable, pclntabAddr: bigint): Pr
     if (found !== undefined) return found;
   }
   throw new GodiagError(ErrorCode.NotFormat, { format: 'pclntab', offset: 0, message: `no moduledata record points at the pclntab at ${hex(pclntabAddr)}` });
+}
+
+/** 1.16+: the funcnametab pointer follows; 1.2: the pclntable slice's length equals its capacity. */
+function secondWordFits(v: DataView, i: number, size: 4 | 8, little: boolean, pclntab: bigint, h: PclntabHeader): boolean {
+  const w = (k: number) => (size === 8 ? v.getBigUint64(i + k * size, little) : BigInt(v.getUint32(i + k * size, little)));
+  if (h.layout === '1.2') return w(1) !== 0n && w(1) === w(2);
+  return w(1) === pclntab + BigInt(h.offsets!.funcname);
 }
 
 /** The moduledata record at the start of Go 1.26's `.go.module` section, if it checks out. */

@@ -122,21 +122,22 @@ export async function locatePclntab(exe: Executable): Promise<PclntabLocation> {
     return { addr: s.addr, bytes, via: 'section', header };
   }
 
+  // The other ways are tried in turn; a broken moduledata section or symbol table only means the next.
   const module = moduleSection(exe);
   if (module !== undefined) {
-    const md = await moduledataInSection(exe, module);
+    const md = await orUndefined(moduledataInSection(exe, module));
     if (md !== undefined && md.pclntabEnd !== undefined) {
-      const found = await tableAt(exe, md.pclntab, md.pclntabEnd);
+      const found = await orUndefined(tableAt(exe, md.pclntab, md.pclntabEnd));
       if (found !== undefined) return { ...found, via: 'moduledata', moduledata: md };
     }
   }
 
-  const syms = await exe.symbols();
+  const syms = (await orUndefined(exe.symbols())) ?? [];
   if (syms.length > 0) {
     const start = syms.find((s) => s.name === 'runtime.pclntab') ?? syms.find((s) => s.name === 'pclntab');
     const end = syms.find((s) => s.name === 'runtime.epclntab') ?? syms.find((s) => s.name === 'epclntab');
     if (start !== undefined && end !== undefined && end.value > start.value) {
-      const found = await tableAt(exe, start.value, end.value);
+      const found = await orUndefined(tableAt(exe, start.value, end.value));
       if (found !== undefined) return { ...found, via: 'symbol' };
     }
   }
@@ -144,6 +145,16 @@ export async function locatePclntab(exe: Executable): Promise<PclntabLocation> {
   const scanned = await scanForPclntab(exe);
   if (scanned !== undefined) return scanned;
   throw new GodiagError(ErrorCode.NotFormat, { format: 'pclntab', offset: 0, message: 'no Go pclntab found (no .gopclntab section, runtime.pclntab symbol, or pclntab header in the file)' });
+}
+
+/** The promise's value, or `undefined` if it fails with a {@link GodiagError}. */
+async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof GodiagError) return undefined;
+    throw e;
+  }
 }
 
 /** Go 1.26's moduledata section. */
