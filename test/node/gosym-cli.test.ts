@@ -254,6 +254,55 @@ describe('godiag gosym lines', () => {
   });
 });
 
+describe('godiag gosym inputs', () => {
+  it('reads standard input with -', async () => {
+    const io = fakeIo([fixtureBytes(amd64)]);
+    expect(await main(['gosym', 'dump', '-'], io)).toBe(0);
+    expect(io.err()).toBe('');
+    expect(io.out()).toBe(dumpGolden(amd64).text);
+  });
+
+  it('--arch picks the member of a universal Mach-O file; without it, the error lists the members', async () => {
+    const darwin = fixture('go1.26.8/darwin-arm64/gosym.gz');
+    const member = fixtureBytes(darwin);
+    // A universal file (big-endian header, 20-byte entries, members aligned to 2^14) holding the arm64
+    // executable twice, the second entry labelled x86_64: enough to see which entry --arch follows.
+    const align = 1 << 14;
+    const second = align + Math.ceil(member.length / align) * align;
+    const fat = new Uint8Array(second + member.length);
+    const v = new DataView(fat.buffer);
+    v.setUint32(0, 0xcafebabe);
+    v.setUint32(4, 2);
+    [
+      [0x0100000c, align],
+      [0x01000007, second],
+    ].forEach(([cpu, offset], i) => {
+      const at = 8 + 20 * i;
+      v.setUint32(at, cpu!);
+      v.setUint32(at + 4, 0);
+      v.setUint32(at + 8, offset!);
+      v.setUint32(at + 12, member.length);
+      v.setUint32(at + 16, 14);
+    });
+    fat.set(member, align);
+    fat.set(member, second);
+    const path = join(tmp, 'universal');
+    writeFileSync(path, fat);
+    expect(await ok('dump', path, '--arch', 'arm64')).toBe(dumpGolden(darwin).text);
+    for (const options of [{}, { arch: 'ppc64' }]) {
+      const expected = await openBinary(fat, options).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(expected).toBeInstanceOf(GodiagError);
+      const r = await run('gosym', 'info', path, ...('arch' in options ? ['--arch', options.arch] : []));
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(`godiag: ${(expected as GodiagError).message}\n`);
+    }
+    expect((await run('gosym', 'info', path)).err).toMatch(/arm64, amd64/);
+  });
+});
+
 describe('godiag gosym errors', () => {
   it('a file that is not a Go executable: one line with the GodiagError message, exit status 1', async () => {
     const notExe = join(tmp, 'notes.txt');
