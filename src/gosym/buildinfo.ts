@@ -144,7 +144,11 @@ function dataStart(exe: Executable): { addr: bigint; size: number } | undefined 
   return seg === undefined ? undefined : { addr: seg.addr, size: seg.size };
 }
 
-/** The magic at a 16-byte-aligned address in `[start, start + size)`, searched in chunks. */
+/**
+ * The magic at a 16-byte-aligned address in `[start, start + size)`, searched in chunks. Unlike
+ * debug/buildinfo of Go 1.26, a misaligned copy of the magic earlier in the same 1 MiB chunk does not
+ * hide the blob (Go resumes its search in a shifted slice and then reports an address off by the shift).
+ */
 async function searchMagic(exe: Executable, start: bigint, size: number): Promise<bigint | undefined> {
   const aligned = (start + BigInt(ALIGN - 1)) & ~BigInt(ALIGN - 1);
   const seg = exe.segmentAt(aligned);
