@@ -16,7 +16,8 @@ import { openExecutable } from '../../src/gosym/container/open.js';
 import { locatePclntab } from '../../src/gosym/container/pclntab.js';
 import { locateModuledata, readGoFunc } from '../../src/gosym/container/moduledata.js';
 import { readBuildInfo } from '../../src/gosym/buildinfo.js';
-import { FIXTURES, GOLDENS, fixtureBytes, loadManifest, readGolden, type Fixture } from '../support/fixtures.js';
+import { readFileSync } from 'node:fs';
+import { FIXTURES, GOLDENS, ROOT, fixtureBytes, loadManifest, readGolden, type Fixture } from '../support/fixtures.js';
 
 interface Reference {
   path: string;
@@ -285,6 +286,38 @@ describe('every executable fixture against the oracle goldens', () => {
     expect(hex(md.maxpc)).toBe(funcs[funcs.length - 1]!['end']);
     if (bin['textStart'] !== undefined) expect(hex(md.text)).toBe(bin['textStart']);
     expect(md.pclntabEnd).toBe(tab.addr + BigInt(tab.bytes.length));
+  });
+});
+
+// Stripped binaries of old toolchains (Go 1.5 to 1.18) from the shared corpus. Expected values are
+// debug/elf's .text and .gopclntab sections and debug/buildinfo's result (undefined: "not a Go executable").
+const GORETK = join(ROOT, '..', 'shared', 'corpus', 'gosym', 'goretk');
+const GORETK_REFERENCE: { name: string; text: [string, string]; pclntab: [string, number]; buildInfo: unknown }[] = [
+  { name: 'gold-linux-386-1.15.0', text: ['0x8049000', '0x80cdeea'], pclntab: ['0x8108620', 351138], buildInfo: {'goVersion': 'go1.15', 'path': '', 'main': {'path': '', 'version': '', 'sum': ''}, 'deps': [], 'settings': []} },
+  { name: 'gold-linux-amd64-1.12.0', text: ['0x401000', '0x488848'], pclntab: ['0x4d5260', 462838], buildInfo: undefined },
+  { name: 'gold-linux-amd64-1.15.0', text: ['0x401000', '0x49aa8a'], pclntab: ['0x4e02c0', 394590], buildInfo: {'goVersion': 'go1.15', 'path': '', 'main': {'path': '', 'version': '', 'sum': ''}, 'deps': [], 'settings': []} },
+  { name: 'gold-linux-amd64-1.16.0', text: ['0x401000', '0x499277'], pclntab: ['0x4dee40', 362920], buildInfo: {'goVersion': 'go1.16', 'path': 'command-line-arguments', 'main': {'path': 'command-line-arguments', 'version': '(devel)', 'sum': ''}, 'deps': [], 'settings': []} },
+  { name: 'gold-linux-amd64-1.18.0', text: ['0x401000', '0x47f764'], pclntab: ['0x4b6120', 344568], buildInfo: {'goVersion': 'go1.18', 'path': 'command-line-arguments', 'main': {'path': '', 'version': '', 'sum': ''}, 'deps': [], 'settings': [{'key': '-compiler', 'value': 'gc'}, {'key': '-ldflags', 'value': '-s -w'}, {'key': 'CGO_ENABLED', 'value': '1'}, {'key': 'CGO_CFLAGS', 'value': ''}, {'key': 'CGO_CPPFLAGS', 'value': ''}, {'key': 'CGO_CXXFLAGS', 'value': ''}, {'key': 'CGO_LDFLAGS', 'value': ''}, {'key': 'GOARCH', 'value': 'amd64'}, {'key': 'GOOS', 'value': 'linux'}, {'key': 'GOAMD64', 'value': 'v1'}]} },
+  { name: 'gold-linux-amd64-1.5.0', text: ['0x401000', '0x4b25f0'], pclntab: ['0x53dfe0', 334185], buildInfo: undefined },
+];
+
+describe('stripped binaries of old toolchains (goretk corpus)', () => {
+  if (!existsSync(GORETK)) {
+    it.skip('../shared/corpus/gosym/goretk is absent in this clone', () => {});
+    return;
+  }
+  it.each(GORETK_REFERENCE.map((r) => [r.name, r] as const))('%s', async (name, ref) => {
+    const bytes = new Uint8Array(readFileSync(join(GORETK, name)));
+    const exe = await openExecutable(bytes);
+    expect(await exe.symbols()).toEqual([]);
+    const tab = await locatePclntab(exe);
+    expect([hex(tab.addr), tab.bytes.length]).toEqual(ref.pclntab);
+    const md = await locateModuledata(exe, tab.addr);
+    expect([hex(md.text), hex(md.etext)]).toEqual(ref.text);
+    expect(await readBuildInfo(exe)).toEqual(ref.buildInfo);
+    // Without the section name the scan finds the same table, its end from moduledata.
+    const scanned = await locatePclntab(await openExecutable(renamed(bytes, '.gopclntab\0', '.gopclntaX\0')));
+    expect([scanned.via, hex(scanned.addr), scanned.bytes.length]).toEqual(['scan', ...ref.pclntab]);
   });
 });
 
