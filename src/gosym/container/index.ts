@@ -13,5 +13,5 @@ export type {
   OpenExecutableOptions,
 } from './types.js';
 export { openExecutable } from './open.js';
-export { locatePclntab, parsePclntabHeader, type PclntabHeader, type PclntabLayout, type PclntabLocation } from './pclntab.js';
+export { locatePclntab, parsePclntabHeader, type PclntabHeaderInfo, type PclntabLayout, type PclntabLocation } from './pclntab.js';
 export { locateModuledata, readGoFunc, type GoFuncRegion, type ModuleData, type TextSection } from './moduledata.js';

@@ -8,7 +8,7 @@
 import { ErrorCode, GodiagError } from '../../internal/errors.js';
 import { Limits, checkLimit } from '../../internal/limits.js';
 import { hex } from './base.js';
-import { moduleSection, parsePclntabHeader, type PclntabHeader, type PclntabLayout } from './pclntab.js';
+import { moduleSection, parsePclntabHeader, type PclntabHeaderInfo, type PclntabLayout } from './pclntab.js';
 import { fileExtent, scanRange, segmentsForData } from './scan.js';
 import type { Executable, ExecutableSection } from './types.js';
 
@@ -105,14 +105,14 @@ export async function locateModuledata(exe: Executable, pclntabAddr: bigint): Pr
 }
 
 /** 1.16+: the funcnametab pointer follows; 1.2: the pclntable slice's length equals its capacity. */
-function secondWordFits(v: DataView, i: number, size: 4 | 8, little: boolean, pclntab: bigint, h: PclntabHeader): boolean {
+function secondWordFits(v: DataView, i: number, size: 4 | 8, little: boolean, pclntab: bigint, h: PclntabHeaderInfo): boolean {
   const w = (k: number) => (size === 8 ? v.getBigUint64(i + k * size, little) : BigInt(v.getUint32(i + k * size, little)));
   if (h.layout === '1.2') return w(1) !== 0n && w(1) === w(2);
   return w(1) === pclntab + BigInt(h.offsets!.funcname);
 }
 
 /** The moduledata record at the start of Go 1.26's `.go.module` section, if it checks out. */
-export async function moduledataInSection(exe: Executable, section: ExecutableSection, header?: PclntabHeader): Promise<ModuleData | undefined> {
+export async function moduledataInSection(exe: Executable, section: ExecutableSection, header?: PclntabHeaderInfo): Promise<ModuleData | undefined> {
   const first = await exe.readAddress(section.addr, exe.ptrSize);
   const v = new DataView(first.buffer, first.byteOffset, first.byteLength);
   const pclntab = exe.ptrSize === 8 ? v.getBigUint64(0, exe.byteOrder === 'little') : BigInt(v.getUint32(0, exe.byteOrder === 'little'));
@@ -121,7 +121,7 @@ export async function moduledataInSection(exe: Executable, section: ExecutableSe
   return parseModuledata(exe, section.addr, h, 'section');
 }
 
-async function readHeader(exe: Executable, pclntabAddr: bigint): Promise<PclntabHeader> {
+async function readHeader(exe: Executable, pclntabAddr: bigint): Promise<PclntabHeaderInfo> {
   const seg = exe.segmentAt(pclntabAddr);
   const avail = seg === undefined ? 0 : Number(seg.addr + BigInt(seg.fileSize) - pclntabAddr);
   const b = await exe.readAddress(pclntabAddr, Math.min(avail, 8 + 8 * exe.ptrSize));
@@ -131,7 +131,7 @@ async function readHeader(exe: Executable, pclntabAddr: bigint): Promise<Pclntab
 }
 
 /** Reads and checks the record at `addr`; `undefined` if it is not the moduledata of this pclntab. */
-async function parseModuledata(exe: Executable, addr: bigint, h: PclntabHeader, via: 'section' | 'scan'): Promise<ModuleData | undefined> {
+async function parseModuledata(exe: Executable, addr: bigint, h: PclntabHeaderInfo, via: 'section' | 'scan'): Promise<ModuleData | undefined> {
   const size = exe.ptrSize;
   const seg = exe.segmentAt(addr);
   if (seg === undefined) return undefined;

@@ -12,8 +12,9 @@ import { locateModuledata, moduledataInSection, type ModuleData } from './module
 import { fileExtent, inCode, scanRange, segmentsForRodata } from './scan.js';
 import type { Executable, ExecutableSection } from './types.js';
 
-/** The pclntab layouts by header magic. */
-export type PclntabLayout = '1.2' | '1.16' | '1.18' | '1.20';
+import type { PclntabLayout } from '../pclntab/header.js';
+
+export type { PclntabLayout };
 
 const MAGIC: Record<number, PclntabLayout> = {
   0xfffffffb: '1.2',
@@ -22,8 +23,8 @@ const MAGIC: Record<number, PclntabLayout> = {
   0xfffffff1: '1.20',
 };
 
-/** What a pclntab header states. */
-export interface PclntabHeader {
+/** What a pclntab header states, as the container layer checks it (the table reader has its own). */
+export interface PclntabHeaderInfo {
   /** Layout, from the magic number. */
   layout: PclntabLayout;
   /** Instruction size quantum (1 on x86, 2 on s390x, 4 on RISC machines). */
@@ -37,7 +38,18 @@ export interface PclntabHeader {
   /** 1.18+: the text start recorded in the header (0 in Go 1.26, which leaves it to moduledata). */
   textStart?: bigint;
   /** 1.16+: offsets of the sub-tables from the start of the pclntab. */
-  offsets?: { funcname: number; cu: number; filetab: number; pctab: number; pcln: number };
+  offsets?: {
+    /** Function names. */
+    funcname: number;
+    /** Compilation-unit file index table. */
+    cu: number;
+    /** File names. */
+    filetab: number;
+    /** pc-value tables. */
+    pctab: number;
+    /** Function table followed by the function records. */
+    pcln: number;
+  };
   /** Offset of the function table from the start of the pclntab. */
   ftabOffset: number;
   /** Size in bytes of one function-table entry. */
@@ -48,7 +60,7 @@ export interface PclntabHeader {
  * Reads and checks a pclntab header from its first bytes (at least `8 + 8 × ptrSize`, or fewer when
  * the table is shorter). Returns a reason string instead of a header when the bytes are not one.
  */
-export function parsePclntabHeader(b: Uint8Array, byteOrder: 'little' | 'big'): PclntabHeader | string {
+export function parsePclntabHeader(b: Uint8Array, byteOrder: 'little' | 'big'): PclntabHeaderInfo | string {
   if (b.length < 16) return `${b.length} bytes are too few for a pclntab header`;
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const little = byteOrder === 'little';
@@ -82,7 +94,7 @@ export function parsePclntabHeader(b: Uint8Array, byteOrder: 'little' | 'big'): 
   ) {
     return 'pclntab sub-table offsets are out of order';
   }
-  const out: PclntabHeader = { layout, quantum, ptrSize, nfunc, headerSize, offsets, ftabOffset: offsets.pcln, ftabEntrySize: layout === '1.16' ? 2 * ptrSize : 8 };
+  const out: PclntabHeaderInfo = { layout, quantum, ptrSize, nfunc, headerSize, offsets, ftabOffset: offsets.pcln, ftabEntrySize: layout === '1.16' ? 2 * ptrSize : 8 };
   if (layout !== '1.16') out.textStart = ptrSize === 8 ? v.getBigUint64(24, little) : BigInt(v.getUint32(16, little));
   return out;
 }
@@ -99,7 +111,7 @@ export interface PclntabLocation {
    */
   via: 'section' | 'symbol' | 'moduledata' | 'scan';
   /** The header, checked. */
-  header: PclntabHeader;
+  header: PclntabHeaderInfo;
   /** The moduledata, when finding the table went through it (scan, `.go.module`). */
   moduledata?: ModuleData;
 }
@@ -175,7 +187,7 @@ async function tableAt(exe: Executable, start: bigint, end: bigint): Promise<Omi
  * Checks that a candidate header is followed by a plausible function table: it fits before `limit`,
  * its first and last entries are in order, and its entry pcs are in code.
  */
-async function checkCandidate(exe: Executable, addr: bigint, limit: bigint, h: PclntabHeader): Promise<boolean> {
+async function checkCandidate(exe: Executable, addr: bigint, limit: bigint, h: PclntabHeaderInfo): Promise<boolean> {
   if (h.ptrSize !== exe.ptrSize || h.nfunc === 0) return false;
   const avail = limit - addr;
   const ftabBytes = (h.nfunc + 1) * h.ftabEntrySize;
