@@ -53,11 +53,6 @@ export function segmentsForData(exe: Executable): ExecutableSegment[] {
   return exe.segments.filter((s) => s.fileSize > 0).sort((a, b) => rank(a) - rank(b));
 }
 
-/** A pointer-sized word of `b` at `i` in the executable's byte order. */
-export function wordAt(view: DataView, i: number, ptrSize: 4 | 8, little: boolean): bigint {
-  return ptrSize === 8 ? view.getBigUint64(i, little) : BigInt(view.getUint32(i, little));
-}
-
 /** True if `addr` lies in an executable segment (code). */
 export function inCode(exe: Executable, addr: bigint): boolean {
   return exe.segments.some((s) => s.executable && addr >= s.addr && addr < s.addr + BigInt(s.size));
