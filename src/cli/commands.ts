@@ -17,6 +17,7 @@ import { decompressSync, detectCompression } from '../internal/compression.js';
 import { topTable } from '../pprof/report/top.js';
 import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
 import { traceCommands, traceHelp } from './trace-commands.js';
+import { openBinary } from '../gosym/binary.js';
 import { gosymCommands, gosymHelp } from './gosym-commands.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
@@ -48,7 +49,8 @@ const demoCommand: Command = {
       fixtures: { path: string; goVersion: string; kind?: string; format: string }[];
     };
     const newest = manifest.fixtures.map((f) => f.goVersion).sort(compareGoVersions).at(-1);
-    const samples = manifest.fixtures.filter((f) => f.goVersion === newest);
+    // The gosym program's own output (its runtime frames, beside each executable) is an oracle input, not a sample.
+    const samples = manifest.fixtures.filter((f) => f.goVersion === newest && f.format !== 'gosym-callers');
     io.stdout.write(`godiag demo: ${samples.length} sample files recorded with ${newest ?? 'no toolchain'}\n\n`);
     for (const f of samples) {
       const path = join(dir, f.path);
@@ -82,6 +84,25 @@ const demoCommand: Command = {
       io.stdout.write(`\ngodiag trace events --kind Log ${path}  (the first 2 of ${kinds.get('Log') ?? 0})\n`);
       io.stdout.write(logs.map((l) => l.replace(/^/gm, '  ')).join('\n') + '\n');
       io.stdout.write(`  events by kind: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+    }
+    const exe = samples.find((f) => f.format === 'elf' && f.path.endsWith('linux-amd64/gosym.gz'));
+    if (exe) {
+      const path = join(dir, exe.path);
+      const bin = await openBinary(maybeGunzip(await readAll(await fileSource(path), {})));
+      const main = [...bin.functions()].find((f) => f.name === 'main.main');
+      io.stdout.write(`\ngodiag gosym info ${path}  (summarised)\n`);
+      io.stdout.write(`  ${bin.goVersion ?? 'unknown Go'} ${bin.goos}/${bin.goarch}, pclntab layout ${bin.layout}, ${bin.table.funcCount} functions, ${bin.files().length} files\n`);
+      if (main !== undefined) {
+        // A pc of main where the compiler inlined calls: the frames the runtime would show there.
+        let inlined: ReturnType<typeof bin.lookup> | undefined;
+        for (const f of bin.functions()) {
+          if (!f.name.startsWith('main.')) continue;
+          inlined = bin.lines(f).map((r) => bin.lookup(r.pc)).find((frames) => frames.length > 2);
+          if (inlined !== undefined) break;
+        }
+        io.stdout.write(`  main.main at 0x${main.entry.toString(16)}: ${main.file ?? '?'}:${main.startLine ?? '?'}\n`);
+        if (inlined !== undefined) io.stdout.write(`  inlined frames at one pc: ${inlined.map((f) => `${f.function} (${f.file.split('/').at(-1)}:${f.line})`).join(' ← ')}\n`);
+      }
     }
   },
 };

@@ -17,6 +17,7 @@ import { canonicalJson, float } from '../../src/internal/canonical-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { GodiagError } from '../../src/internal/errors.js';
 import { quoteGolden } from './quote-golden.js';
+import { symbolizeExtraGoldens } from './symbolize-goldens.js';
 import { callersPath, gosymDumpText, gosymInlineText, hasCallers, isGosymExecutable } from './gosym-goldens.js';
 
 /** Repository root. */
@@ -231,6 +232,8 @@ for (const path of CORPUS_ELF) {
     corpus: true,
   });
 }
+
+extraGoldens.push(...symbolizeExtraGoldens);
 
 // The older pclntab layouts (Go 1.5–1.18: magics 0xfffffffb, 0xfffffffa, 0xfffffff0), stripped, which current
 // toolchains cannot produce.
