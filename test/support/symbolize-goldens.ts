@@ -1,7 +1,7 @@
 /**
  * Goldens of `symbolizeProfile` (src/gosym/symbolize.ts) against google/pprof's local symbolizer as the Go
  * distribution ships it (`go tool pprof -proto -symbolize=local EXE PROFILE`, oracle `pprof-symbolize`,
- * testdata/gen/cmd/oracle/pprof_symbolize.go), and the inputs of those goldens and of test/gosym/symbolize.test.ts.
+ * testdata/gen/cmd/oracle/pprof_symbolize.go), and the inputs of those goldens and of test/node/gosym-symbolize.test.ts.
  *
  * Each golden's input is a profile that has only addresses, bundled with its executable (the oracle needs
  * both): the recorded `basic` CPU and heap profiles with their functions and lines removed, and profiles
@@ -14,7 +14,7 @@
  * by the `gosym` goldens). Everything else is symbolizeProfile's own and compared byte for byte: which mappings
  * are the binary's, the runtime → static address translation, which locations resolve, the functions (order,
  * ids, deduplication), the lines and the mappings' flags. The inlined frames themselves are compared with the
- * Go runtime's in test/gosym/symbolize.test.ts.
+ * Go runtime's in test/node/gosym-symbolize.test.ts.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
