@@ -153,7 +153,22 @@ interface DecodedTable {
   readonly ends: Uint32Array;
   readonly vals: Int32Array;
 }
+/** What lookups need of one function, gathered on its first lookup (one array load on the next). */
+interface FnLookup {
+  /** The pcln and pcfile tables (undefined where the function has none). */
+  readonly ln: DecodedTable | undefined;
+  readonly file: DecodedTable | undefined;
+  /** The inline index table: undefined for none, null until first needed. */
+  inl: DecodedTable | undefined | null;
+  /** Compilation unit offset (1.16+). */
+  readonly cu: number;
+  /** Entry PC. */
+  readonly entryPc: bigint;
+  /** Name, decoded on first use. */
+  name: string | undefined;
+}
 const MAX_PCDATA = 1 << 16;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function corrupt(offset: number, message: string): GodiagError {
   return new GodiagError(ErrorCode.Corrupt, { format: FORMAT, offset, message });
@@ -188,8 +203,17 @@ export class Pclntab {
   private readonly base: bigint;
   /** End of the last function as an offset from `base`. */
   private readonly span: bigint;
+  private readonly spanNum: number;
+  /** `base` as a number when base + span is a safe integer, else −1. */
+  private readonly baseNum: number;
   private readonly strings = new Map<number, string>();
   private readonly tableCache = new Map<number, DecodedTable>();
+  /** Per function index, see {@link FnLookup}; emptied with the table cache. */
+  private fnLookups: Array<FnLookup | undefined>;
+  /** File names by compilation-unit table index (1.16+). */
+  private readonly cuNames: Array<string | undefined>;
+  /** What {@link funcAt} answered, per function index (frozen: callers share them). */
+  private readonly funcInfos: Array<FuncInfo | undefined>;
   private treeCache: Map<number, { dv: DataView; pos: number } | null> | undefined;
   private readonly views = new Map<Uint8Array, DataView>();
   private cachedRuns = 0;
@@ -229,6 +253,9 @@ export class Pclntab {
     const tabEnd = h.functabStart + (2 * n + 1) * fs;
     if (tabEnd > bytes.length) throw truncated(bytes.length, `a function table of ${n} entries`);
     this.entries = new Uint32Array(n + 1);
+    this.fnLookups = new Array<FnLookup | undefined>(n);
+    this.funcInfos = new Array<FuncInfo | undefined>(n);
+    this.cuNames = new Array<string | undefined>(h.layout === '1.2' ? 0 : Math.max(0, (h.cutabEnd - h.cutabStart) >> 2));
     this.funcOffs = new Uint32Array(n);
     const le = this.le;
     const dv = this.dv;
@@ -270,6 +297,8 @@ export class Pclntab {
     }
     this.textStart = this.base;
     this.span = BigInt(this.entries[n]!);
+    this.spanNum = this.entries[n]!;
+    this.baseNum = this.base + this.span <= MAX_SAFE ? Number(this.base) : -1;
     const l = this.computeFuncLayout();
     this.funcLayout = l;
     this.sz0 = l === 'go1.18' || l === 'go1.20' ? 4 : this.ptrSize;
@@ -460,6 +489,39 @@ export class Pclntab {
     return lo < ends.length ? t.vals[lo]! : -1;
   }
 
+  /** The value of a decoded table at offset `x` from the entry, −1 past its end or without a table. */
+  private valueAt(t: DecodedTable | undefined, x: number): number {
+    if (t === undefined) return -1;
+    const ends = t.ends;
+    let lo = 0;
+    let hi = ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ends[mid]! <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < ends.length ? t.vals[lo]! : -1;
+  }
+
+  /** The {@link FnLookup} of function `i` (at `f`), gathered on first use. */
+  private fnLookup(i: number, f: number): FnLookup {
+    let c = this.fnLookups[i];
+    if (c === undefined) {
+      const ln = this.pcln(f);
+      const file = this.pcfile(f);
+      c = {
+        ln: ln === 0 ? undefined : this.decoded(ln),
+        file: file === 0 ? undefined : this.decoded(file),
+        inl: null,
+        cu: this.h.layout === '1.2' ? 0 : this.cuOffset(f),
+        entryPc: this.base + BigInt(this.entries[i]!),
+        name: undefined,
+      };
+      this.fnLookups[i] = c;
+    }
+    return c;
+  }
+
   /**
    * A pc-value table decoded once into run ends (relative to the function entry, so tables the linker
    * shares between functions are decoded once) and values. Decoded tables are kept until their runs
@@ -478,6 +540,7 @@ export class Pclntab {
     this.cachedRuns += ends.length + 1;
     if (this.cachedRuns > MAX_CACHED_RUNS) {
       this.tableCache.clear();
+      this.fnLookups = new Array<FnLookup | undefined>(this.funcCount);
       this.cachedRuns = ends.length + 1;
     }
     this.tableCache.set(off, t);
@@ -564,27 +627,53 @@ export class Pclntab {
     return nulFrom(this.h.filetabStart + fo, this.h.filetabEnd);
   }
 
+  /** {@link fileName} for a function whose {@link FnLookup} is at hand. */
+  private fileOf(c: FnLookup, f: number, fno: number): string | undefined {
+    if (this.h.layout === '1.2') return this.fileName(f, fno);
+    if (fno < 0 || c.cu === 0xffffffff) return undefined;
+    return this.cuFile(c.cu + fno, f + this.sz0 + 28);
+  }
+
   /** The file at index `i` of the compilation-unit table (1.16+), or undefined for a hole (~0). */
   private cuFile(i: number, at: number): string | undefined {
+    const hit = this.cuNames[i];
+    if (hit !== undefined) return hit;
     const off = this.h.cutabStart + 4 * i;
     if (off + 4 > this.h.cutabEnd) throw corrupt(at, `file index ${i} is outside the compilation unit table`);
     const fo = this.dv.getUint32(off, this.le);
     if (fo === 0xffffffff) return undefined;
     const start = this.h.filetabStart + fo;
     if (start >= this.h.filetabEnd) throw corrupt(off, `file name offset ${fo} is outside the file name table`);
-    return this.cstring(start, this.h.filetabEnd);
+    const name = this.cstring(start, this.h.filetabEnd);
+    this.cuNames[i] = name;
+    return name;
   }
 
   // ---- lookups ---------------------------------------------------------------------------------------
 
   /** Index of the function containing `pc`, or −1. */
   funcIndex(pc: bigint): number {
+    return this.indexOf(this.offsetOf(pc));
+  }
+
+  /**
+   * `pc` as an offset from `base`, −1 outside [base, base + span). Where every pc of the table is a safe
+   * integer the subtraction is done in doubles: a bigint subtraction allocates, once per lookup.
+   */
+  private offsetOf(pc: bigint): number {
+    if (this.baseNum >= 0 && pc <= MAX_SAFE) {
+      const d = Number(pc) - this.baseNum;
+      return d >= 0 && d < this.spanNum ? d : -1;
+    }
     const d = pc - this.base;
+    return d < 0n || d >= this.span ? -1 : Number(d);
+  }
+
+  /** Index of the function containing offset `x` (from {@link offsetOf}), or −1. */
+  private indexOf(x: number): number {
     const n = this.funcCount;
-    if (d < 0n || n === 0) return -1;
+    if (x < 0 || n === 0) return -1;
     const e = this.entries;
-    if (d >= this.span) return -1;
-    const x = Number(d);
     // Largest i with entries[i] <= x (the runtime's findfunc picks the last of equal entries).
     let lo = 0;
     let hi = n;
@@ -599,7 +688,10 @@ export class Pclntab {
   /** The function containing `pc` (binary search of the functab), or undefined. */
   funcAt(pc: bigint): FuncInfo | undefined {
     const i = this.funcIndex(pc);
-    return i < 0 ? undefined : this.func(i);
+    if (i < 0) return undefined;
+    // Built once per function (the frame size scans the function's whole pcsp table); no more of them
+    // than debug/gosym's NewTable makes for every function up front.
+    return (this.funcInfos[i] ??= Object.freeze(this.func(i)));
   }
 
   /** The function at functab index `i` (0 ≤ i < funcCount). */
@@ -658,13 +750,19 @@ export class Pclntab {
    */
   fileLine(pc: bigint, options: PositionOptions = {}): { file: string; line: number } | undefined {
     if (options.asDebugGosym && !this.compat) return this.asDebugGosym(() => this.fileLine(pc));
-    const i = this.funcIndex(pc);
+    const x = this.offsetOf(pc);
+    const i = this.indexOf(x);
     if (i < 0) return undefined;
     const f = this.funcOffs[i]!;
     const entry = this.entries[i]!;
-    const x = Number(pc - this.base);
-    const line = this.pcvalue(this.pcln(f), entry, x);
-    const file = this.fileName(f, this.pcvalue(this.pcfile(f), entry, x)) ?? '';
+    if (this.compat) {
+      const line = this.pcvalue(this.pcln(f), entry, x);
+      const file = this.fileName(f, this.pcvalue(this.pcfile(f), entry, x)) ?? '';
+      return { file, line };
+    }
+    const c = this.fnLookup(i, f);
+    const line = this.valueAt(c.ln, x - entry);
+    const file = this.fileOf(c, f, this.valueAt(c.file, x - entry)) ?? '';
     return { file, line };
   }
 
@@ -674,23 +772,28 @@ export class Pclntab {
    * address subtract 1 first. Empty when no function contains `pc`.
    */
   lookup(pc: bigint): Frame[] {
-    const i = this.funcIndex(pc);
+    let x = this.offsetOf(pc);
+    const i = this.indexOf(x);
     if (i < 0) return [];
     const f = this.funcOffs[i]!;
     const entry = this.entries[i]!;
     const end = this.entries[i + 1]!;
-    const entryPc = this.base + BigInt(entry);
+    const c = this.fnLookup(i, f);
+    const entryPc = c.entryPc;
     const frames: Frame[] = [];
-    let x = Number(pc - this.base);
     const layout = this.funcLayout;
     const le = this.le;
     // Without readable funcdata the 1.12–1.15 keys are unknown; the 1.13–1.15 index then only tells
     // whether the PC might be inlined (marked as missing information, never expanded by guess).
     const keys = this.inlineKeys();
-    const inlPcdata = layout === 'go1.2' ? 0 : this.pcdataOff(f, (keys ?? INL_113).pcdata);
-    let ix = inlPcdata === 0 ? -1 : this.pcvalue(inlPcdata, entry, x);
+    let inl = c.inl;
+    if (inl === null) {
+      const off = layout === 'go1.2' ? 0 : this.pcdataOff(f, (keys ?? INL_113).pcdata);
+      inl = c.inl = off === 0 ? undefined : this.decoded(off);
+    }
+    let ix = this.valueAt(inl, x - entry);
     let missing = false;
-    this.position(f, entry, x);
+    this.position(c, f, entry, x);
     if (ix >= 0) {
       const tree = keys === undefined ? undefined : this.inlineTreeOf(i, f, keys);
       if (tree === undefined) missing = true;
@@ -736,12 +839,12 @@ export class Pclntab {
             throw corrupt(at, `inline tree entry ${ix} has parent PC offset ${parentPc} outside its function`);
           }
           x = px;
-          this.position(f, entry, x);
-          ix = this.pcvalue(inlPcdata, entry, x);
+          this.position(c, f, entry, x);
+          ix = this.valueAt(inl, x - entry);
         }
       }
     }
-    const name = this.funcName(f);
+    const name = (c.name ??= this.funcName(f));
     const id = this.funcIdRaw(f);
     let fr: { -readonly [K in keyof Frame]: Frame[K] };
     if (layout === 'go1.20') {
@@ -758,10 +861,10 @@ export class Pclntab {
   private posFile = '?';
   private posLine = 0;
   /** Sets posFile/posLine to the file and line at offset `x` of the function at `f`, as the runtime's funcline ("?", 0 when absent). */
-  private position(f: number, entry: number, x: number): void {
-    const line = this.pcvalue(this.pcln(f), entry, x);
-    const fno = this.pcvalue(this.pcfile(f), entry, x);
-    const file = line === -1 || fno === -1 ? undefined : this.fileName(f, fno);
+  private position(c: FnLookup, f: number, entry: number, x: number): void {
+    const line = this.valueAt(c.ln, x - entry);
+    const fno = this.valueAt(c.file, x - entry);
+    const file = line === -1 || fno === -1 ? undefined : this.fileOf(c, f, fno);
     if (file === undefined) {
       this.posFile = '?';
       this.posLine = 0;
