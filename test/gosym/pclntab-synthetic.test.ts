@@ -245,6 +245,28 @@ describe('Pclntab options and header', () => {
     expect(tab.lookup(TEXT + 20n).map((f) => f.function)).toEqual(['main.helper', 'main.main']);
   });
 
+  it('maps split text through the text section map (the runtime textAddr/textOff)', () => {
+    // Virtual offsets [0, 48) at TEXT, [48, 84] at a second section 1 MiB further.
+    const far = TEXT + 0x100000n;
+    const tab = Pclntab.parse(out.bytes, {
+      textStart: TEXT,
+      textSections: [
+        { vaddr: 0n, end: 48n, baseaddr: TEXT },
+        { vaddr: 48n, end: 84n, baseaddr: far },
+      ],
+    });
+    expect(tab.func(0).entry).toBe(TEXT);
+    expect(tab.func(0).end).toBe(far);
+    expect(tab.func(1).entry).toBe(far);
+    expect(tab.func(2).entry).toBe(far + 16n);
+    expect(tab.func(2).end).toBe(far + 36n);
+    expect(tab.funcAt(far + 20n)?.name).toBe('pkg.(*T).Method[...]');
+    expect(tab.funcAt(TEXT + 48n)).toBeUndefined();
+    expect(tab.lookup(far + 1n)[0]!.function).toBe('runtime.goexit');
+    expect(tab.lines(1)[0]!.pc).toBe(far);
+    expect(tab.lineToPCs('/src/pkg/u.go', 71)).toEqual([far + 16n + 10n]);
+  });
+
   it('checks a given byte order against the magic', () => {
     expect(() => Pclntab.parse(out.bytes, { textStart: TEXT, byteOrder: 'big' })).toThrow(/little-endian/);
   });

@@ -26,6 +26,16 @@ export interface MemoryRegion {
   readonly bytes: Uint8Array;
 }
 
+/** One entry of moduledata's `textsectmap`. */
+export interface TextSectionMap {
+  /** Start of the section as an offset in the virtual text the function table counts in. */
+  readonly vaddr: bigint;
+  /** End of that range (exclusive). */
+  readonly end: bigint;
+  /** Address the section is at. */
+  readonly baseaddr: bigint;
+}
+
 /** Options of {@link Pclntab.parse}. */
 export interface PclntabOptions {
   /** Expected byte order; the magic decides it, and a different one here is an error. */
@@ -50,6 +60,12 @@ export interface PclntabOptions {
    * until relocated, so for those it is required. Before 1.18, entries are absolute and this is ignored.
    */
   textStart?: bigint;
+  /**
+   * Go 1.18+: moduledata's `textsectmap` when the linker split the text into several sections (very large
+   * binaries, mostly ppc64 and arm64): function entries are then offsets in a virtual text that each
+   * section maps to its own address. One section (the usual case) needs nothing.
+   */
+  textSections?: readonly TextSectionMap[];
   /**
    * The Go version that wrote the table (`go1.21.3`, from the build info). Selects the FuncID names and,
    * for 1.2-magic tables, tells the 1.2–1.11 `_func` layout from the 1.12–1.15 one; both are inferred from
@@ -204,8 +220,10 @@ export class Pclntab {
   /** End of the last function as an offset from `base`. */
   private readonly span: bigint;
   private readonly spanNum: number;
-  /** `base` as a number when base + span is a safe integer, else −1. */
+  /** `base` as a number when base + span is a safe integer (and the text is one section), else −1. */
   private readonly baseNum: number;
+  /** Split text (1.18+, several `textsectmap` entries): virtual offset ranges and their addresses. */
+  private readonly sects: ReadonlyArray<{ readonly vaddr: number; readonly end: number; readonly addr: bigint }> | undefined;
   private readonly strings = new Map<number, string>();
   private readonly tableCache = new Map<number, DecodedTable>();
   /** Per function index, see {@link FnLookup}; emptied with the table cache. */
@@ -270,6 +288,13 @@ export class Pclntab {
         ts = h.textStart;
       }
       this.base = ts ?? 0n;
+      const ss = options.textSections;
+      if (ss !== undefined && ss.length > 1) {
+        this.sects = ss.map((x) => {
+          if (x.vaddr > x.end || x.end > 0xffffffffn) throw new TypeError(`pclntab: text section ${x.vaddr}..${x.end} is not a 32-bit offset range`);
+          return { vaddr: Number(x.vaddr), end: Number(x.end), addr: x.baseaddr };
+        });
+      }
       let prev = 0;
       for (let i = 0; i <= n; i++) {
         const at = h.functabStart + i * 8;
@@ -298,7 +323,7 @@ export class Pclntab {
     this.textStart = this.base;
     this.span = BigInt(this.entries[n]!);
     this.spanNum = this.entries[n]!;
-    this.baseNum = this.base + this.span <= MAX_SAFE ? Number(this.base) : -1;
+    this.baseNum = this.sects === undefined && this.base + this.span <= MAX_SAFE ? Number(this.base) : -1;
     const l = this.computeFuncLayout();
     this.funcLayout = l;
     this.sz0 = l === 'go1.18' || l === 'go1.20' ? 4 : this.ptrSize;
@@ -514,7 +539,7 @@ export class Pclntab {
         file: file === 0 ? undefined : this.decoded(file),
         inl: null,
         cu: this.h.layout === '1.2' ? 0 : this.cuOffset(f),
-        entryPc: this.base + BigInt(this.entries[i]!),
+        entryPc: this.addrOf(this.entries[i]!),
         name: undefined,
       };
       this.fnLookups[i] = c;
@@ -661,12 +686,40 @@ export class Pclntab {
    * integer the subtraction is done in doubles: a bigint subtraction allocates, once per lookup.
    */
   private offsetOf(pc: bigint): number {
+    if (this.sects !== undefined) return this.sectionOffset(pc, this.sects);
     if (this.baseNum >= 0 && pc <= MAX_SAFE) {
       const d = Number(pc) - this.baseNum;
       return d >= 0 && d < this.spanNum ? d : -1;
     }
     const d = pc - this.base;
     return d < 0n || d >= this.span ? -1 : Number(d);
+  }
+
+  /** The runtime's textOff: a PC of split text as a virtual offset, −1 when in no section. */
+  private sectionOffset(pc: bigint, sects: NonNullable<Pclntab['sects']>): number {
+    for (let k = 0; k < sects.length; k++) {
+      const s = sects[k]!;
+      if (pc < s.addr) return -1;
+      // The last section includes its end, the end of the last function.
+      const size = BigInt(s.end - s.vaddr + (k === sects.length - 1 ? 1 : 0));
+      if (pc < s.addr + size) {
+        const off = Number(pc - s.addr) + s.vaddr;
+        return off < this.spanNum ? off : -1;
+      }
+    }
+    return -1;
+  }
+
+  /** The address of virtual offset `off` (the runtime's textAddr). */
+  private addrOf(off: number): bigint {
+    const sects = this.sects;
+    if (sects !== undefined) {
+      for (let k = 0; k < sects.length; k++) {
+        const s = sects[k]!;
+        if ((off >= s.vaddr && off < s.end) || (k === sects.length - 1 && off === s.end)) return s.addr + BigInt(off - s.vaddr);
+      }
+    }
+    return this.base + BigInt(off);
   }
 
   /** Index of the function containing offset `x` (from {@link offsetOf}), or −1. */
@@ -714,8 +767,8 @@ export class Pclntab {
     } = {
       index: i,
       name: this.funcName(f),
-      entry: this.base + BigInt(entryOff),
-      end: this.base + BigInt(this.entries[i + 1]!),
+      entry: this.addrOf(entryOff),
+      end: this.addrOf(this.entries[i + 1]!),
       flags: this.flag(f),
       argsSize: this.i32(f + this.sz0 + 4),
       maxFrameSize: maxFrame,
@@ -730,9 +783,14 @@ export class Pclntab {
   /** The entry in the `_func` record must be the functab's (the runtime uses one, debug/gosym the other). */
   private checkEntry(f: number, i: number): void {
     let rec: bigint;
-    if (this.h.layout === '1.18' || this.h.layout === '1.20') rec = this.base + BigInt(this.u32(f));
-    else rec = readBig(this.dv, f, this.ptrSize, this.le);
-    const tab = this.base + BigInt(this.entries[i]!);
+    let tab: bigint;
+    if (this.h.layout === '1.18' || this.h.layout === '1.20') {
+      rec = BigInt(this.u32(f));
+      tab = BigInt(this.entries[i]!);
+    } else {
+      rec = readBig(this.dv, f, this.ptrSize, this.le);
+      tab = this.base + BigInt(this.entries[i]!);
+    }
     if (rec !== tab) {
       throw corrupt(f, `function record ${i} has entry 0x${rec.toString(16)}, the function table 0x${tab.toString(16)}`);
     }
@@ -1087,7 +1145,7 @@ export class Pclntab {
   }
 
   private run(s: number, e: number, file: string, line: number): LineRun {
-    return { pc: this.base + BigInt(s), end: this.base + BigInt(e), file, line };
+    return { pc: this.addrOf(s), end: this.addrOf(e), file, line };
   }
 
   /**
@@ -1141,7 +1199,7 @@ export class Pclntab {
           const rs = Math.max(s, fileRuns[j]!);
           const re = Math.min(e, fileRuns[j + 1]!);
           if (rs >= re) continue;
-          if (rs !== prevEnd) out.push(this.base + BigInt(rs));
+          if (rs !== prevEnd) out.push(this.addrOf(rs));
           prevEnd = re;
         }
       });
