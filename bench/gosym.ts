@@ -243,7 +243,7 @@ const vs = (s: number, goSeconds: number | undefined, name: string) => (goSecond
 for (const [what, t, goSeconds, name] of [
   ['godiag lookup (frames, inlined expanded)', lookup, goLine, 'PCToLine'],
   ['godiag fileLine', fileLine, goLine, 'PCToLine'],
-  ['godiag funcAt (FuncInfo: file at entry, pcsp scanned)', funcAt, goFunc, 'PCToFunc'],
+  ['godiag funcAt (FuncInfo, built once per function)', funcAt, goFunc, 'PCToFunc'],
 ] as const) {
   console.log(`| ${what} | ${ms(t.best)} | ${rate(t.best)} | ${ms(t.first)} | ${vs(t.best, goSeconds, name)} |`);
 }
