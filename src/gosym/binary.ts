@@ -82,6 +82,8 @@ export async function openBinary(source: RandomAccessSource, options: OpenBinary
     // Entries are offsets from runtime.text, and inline trees offsets into go:func.*: both from moduledata.
     moduledata ??= await locateModuledata(exe, loc.addr);
     tableOptions.textStart = moduledata.text;
+    // Huge binaries split their text into sections, each placed apart (moduledata's textsectmap).
+    if (moduledata.textSections !== undefined && moduledata.textSections.length > 1) tableOptions.textSections = moduledata.textSections;
     const goFunc = await readGoFunc(exe, moduledata, loc);
     if (goFunc !== undefined) tableOptions.goFunc = goFunc;
   } else {
