@@ -33,6 +33,26 @@ export const SPEC_BY_TYPE: readonly (EventSpec | undefined)[] = (() => {
   return t;
 })();
 
+/** Index in the arguments after the timestamp of each type's first stack argument; −1 for none. */
+const FIRST_STACK_ARG: Int8Array = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let type = 0; type < 256; type++) {
+    const first = SPEC_BY_TYPE[type]?.stackArgs[0];
+    if (first !== undefined) t[type] = first - 1;
+  }
+  return t;
+})();
+
+/** 1 for the types with a string argument or a second stack argument, to check beyond the first stack. */
+const MORE_TABLE_ARGS: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let type = 0; type < 256; type++) {
+    const spec = SPEC_BY_TYPE[type];
+    if (spec !== undefined && (spec.stackArgs.length > 1 || spec.stringArgs.length > 0)) t[type] = 1;
+  }
+  return t;
+})();
+
 /** State smuggled from the ordering engine into the view of an event, as Go keeps it in spare arguments. */
 export interface Extra {
   /** ProcStatus, GoStatus: the state before. */
@@ -63,17 +83,30 @@ function goroutine(id: number): ResourceID {
  */
 export function buildEvent(t: GenerationTable, type: number, time: number, g: number, p: number, m: number, a: readonly ArgValue[], offset: number, x: Extra = NONE): Event | GodiagError {
   const spec = SPEC_BY_TYPE[type]!;
-  const stackArgs = spec.stackArgs;
-  for (let i = 0; i < stackArgs.length; i++) {
-    const v = a[stackArgs[i]! - 1]!;
-    if (v !== 0 && t.stack(v) === undefined) return corrupt('trace', offset, `found invalid stack ID ${v} for event ${spec.name} (generation ${t.gen})`);
+  // The event's own stack (its first stack argument) is resolved once and checked; other stack and string
+  // arguments are only checked here (Go's validateTableIDs order: stacks, then strings).
+  let stack = NO_STACK;
+  const si = FIRST_STACK_ARG[type]!;
+  if (si >= 0) {
+    const v = a[si]!;
+    if (v !== 0) {
+      const s = t.stack(v);
+      if (s === undefined) return corrupt('trace', offset, `found invalid stack ID ${v} for event ${spec.name} (generation ${t.gen})`);
+      stack = s;
+    }
   }
-  const stringArgs = spec.stringArgs;
-  for (let i = 0; i < stringArgs.length; i++) {
-    const v = a[stringArgs[i]! - 1]!;
-    if (v !== 0 && t.string(v) === undefined) return corrupt('trace', offset, `found invalid string ID ${v} for event ${spec.name} (generation ${t.gen})`);
+  if (MORE_TABLE_ARGS[type] === 1) {
+    const stackArgs = spec.stackArgs;
+    for (let i = 1; i < stackArgs.length; i++) {
+      const v = a[stackArgs[i]! - 1]!;
+      if (v !== 0 && t.stack(v) === undefined) return corrupt('trace', offset, `found invalid stack ID ${v} for event ${spec.name} (generation ${t.gen})`);
+    }
+    const stringArgs = spec.stringArgs;
+    for (let i = 0; i < stringArgs.length; i++) {
+      const v = a[stringArgs[i]! - 1]!;
+      if (v !== 0 && t.string(v) === undefined) return corrupt('trace', offset, `found invalid string ID ${v} for event ${spec.name} (generation ${t.gen})`);
+    }
   }
-  const stack = stackArgs.length > 0 ? t.stack(a[stackArgs[0]! - 1]!)! : NO_STACK;
   switch (type) {
     case T.GoStart:
       return goTransition(time, g, p, m, stack, int64Id(a[0]!, 'goroutine ID', offset), 'Runnable', 'Running', '', NO_STACK);

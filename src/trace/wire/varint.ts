@@ -26,6 +26,19 @@ export const INCOMPLETE = -1;
  * @throws GodiagError `corrupt` for a varint longer than 64 bits.
  */
 export function uvarintAt(buf: Uint8Array, pos: number, end: number, base: number): ArgValue {
+  // Most varints of a trace are one or two bytes: small-integer arithmetic for those.
+  if (pos + 1 < end) {
+    const b0 = buf[pos]!;
+    if (b0 < 0x80) {
+      scan.pos = pos + 1;
+      return b0;
+    }
+    const b1 = buf[pos + 1]!;
+    if (b1 < 0x80) {
+      scan.pos = pos + 2;
+      return (b0 & 0x7f) | (b1 << 7);
+    }
+  }
   // Up to 7 bytes (49 bits) accumulate exactly in a number.
   let v = 0;
   let mul = 1;
