@@ -5,15 +5,19 @@
 //
 // Run it from the repository root (scripts/fixtures.sh does):
 //
-//	go run ./testdata/gen/cmd/record [-toolchains go1.19,go1.22.12,...] [-sets base,trace,gosym]
+//	go run ./testdata/gen/cmd/record [-toolchains go1.19,go1.22.12,...] [-sets base,trace,gosym,metrics-catalog]
 //
 // Fixtures come in sets, recorded separately so that adding one set does not
 // re-record (and change) the files of another: "base" is the basic and
 // profiles programs of the programs module (below), "trace" the tracework
 // program of the programs-trace module (see recordTraces), "gosym" the gosym
-// program's executables (see recordGosym). Recording a set replaces that
-// set's files and manifest entries for the toolchain and keeps the others. A
-// set has an oldest toolchain (base Go 1.19, trace Go 1.22, gosym Go 1.13);
+// program's executables (see recordGosym), "metrics-catalog" the
+// runtime/metrics catalogue printed by metricscat (see recordMetricsCatalog;
+// without -toolchains it also records metricsExtraToolchains). Recording a
+// set replaces that set's files and manifest entries for the toolchain and
+// keeps the others. A
+// set has an oldest toolchain (base Go 1.19, trace Go 1.22, gosym Go 1.13,
+// metrics-catalog Go 1.16);
 // an older one records nothing for it, and a toolchain that records only
 // some sets has the status "ok (gosym set only)" (say) in the manifest.
 //
@@ -121,15 +125,16 @@ var (
 	flagOut           = flag.String("out", filepath.Join("testdata", "fixtures"), "fixtures directory")
 	flagPrograms      = flag.String("programs", filepath.Join("testdata", "gen", "programs"), "fixture programs module directory")
 	flagTracePrograms = flag.String("trace-programs", filepath.Join("testdata", "gen", "programs-trace"), "trace fixture programs module directory")
-	flagSets          = flag.String("sets", "base,trace,gosym", "comma-separated fixture sets to record: base, trace, gosym")
+	flagSets          = flag.String("sets", "base,trace,gosym,metrics-catalog", "comma-separated fixture sets to record: base, trace, gosym, metrics-catalog")
 )
 
 // setPrograms names the programs of each fixture set: a manifest entry
 // belongs to the set of its program.
 var setPrograms = map[string][]string{
-	"base":  {"basic", "profiles"},
-	"trace": {"tracework"},
-	"gosym": {"gosym"},
+	"base":            {"basic", "profiles"},
+	"trace":           {"tracework"},
+	"gosym":           {"gosym"},
+	"metrics-catalog": {"metricscat"},
 }
 
 // baseMinGo is the oldest toolchain of the base set: its programs use Go
@@ -137,20 +142,20 @@ var setPrograms = map[string][]string{
 const baseMinGo = "go1.19"
 
 // setOrder lists the sets in the order statuses name them.
-var setOrder = []string{"base", "trace", "gosym"}
+var setOrder = []string{"base", "trace", "gosym", "metrics-catalog"}
 
 func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "record: "+format+"\n", args...) }
 	flag.Parse()
 	if flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace,gosym] [-out dir] [-programs dir] [-trace-programs dir]")
+		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace,gosym,metrics-catalog] [-out dir] [-programs dir] [-trace-programs dir]")
 		os.Exit(2)
 	}
 	sets := map[string]bool{}
 	for _, s := range strings.Split(*flagSets, ",") {
 		s = strings.TrimSpace(s)
 		if _, ok := setPrograms[s]; !ok {
-			log("unknown fixture set %q (want base, trace, gosym)", s)
+			log("unknown fixture set %q (want base, trace, gosym, metrics-catalog)", s)
 			os.Exit(2)
 		}
 		sets[s] = true
@@ -175,14 +180,28 @@ func main() {
 		log("%v", err)
 		os.Exit(1)
 	}
+	type job struct {
+		toolchain string
+		sets      map[string]bool
+		newest    bool
+	}
+	var jobs []job
 	list := strings.Split(*flagToolchains, ",")
-	var statuses []toolchainStatus
 	for i, tc := range list {
-		tc = strings.TrimSpace(tc)
-		if tc == "" {
-			continue
+		if tc = strings.TrimSpace(tc); tc != "" {
+			jobs = append(jobs, job{tc, sets, i == len(list)-1})
 		}
-		newest := i == len(list)-1
+	}
+	toolchainsGiven := false
+	flag.Visit(func(f *flag.Flag) { toolchainsGiven = toolchainsGiven || f.Name == "toolchains" })
+	if !toolchainsGiven && sets["metrics-catalog"] {
+		for _, tc := range metricsExtraToolchains {
+			jobs = append(jobs, job{tc, map[string]bool{"metrics-catalog": true}, false})
+		}
+	}
+	var statuses []toolchainStatus
+	for _, j := range jobs {
+		tc, sets, newest := j.toolchain, j.sets, j.newest
 		r := &recorder{toolchain: tc, programs: programs, tracePrograms: tracePrograms, outDir: outDir, sets: sets, log: log}
 		ver, entries, err := r.record(newest, man)
 		if err != nil {
@@ -406,6 +425,11 @@ func (r *recorder) record(newest bool, man *manifest) (string, []entry, error) {
 	}
 	if r.sets["gosym"] {
 		if err := r.recordGosym(ver, tmp, add); err != nil {
+			return ver, nil, err
+		}
+	}
+	if r.sets["metrics-catalog"] {
+		if err := r.recordMetricsCatalog(ver, tmp, host, add); err != nil {
 			return ver, nil, err
 		}
 	}
