@@ -10,17 +10,34 @@ import { METRIC_RECORDS, RECORDED_VERSIONS } from './catalog-data.js';
 /** The kind of a metric's value, as runtime/metrics' `ValueKind` (`KindUint64`, …) without the prefix. */
 export type MetricKind = 'Uint64' | 'Float64' | 'Float64Histogram';
 
-/**
- * One state of a metric in the generated data: from the recorded release `since` on (until the next state),
- * either listed with these properties or not listed (removed).
- */
-export type MetricState =
-  | { readonly since: string; readonly kind: MetricKind; readonly cumulative: boolean; readonly description: string }
-  | { readonly since: string; readonly listed: false };
+/** A state of a metric in the generated data: from the recorded release `since` on, until the next state. */
+export type MetricState = ListedMetricState | UnlistedMetricState;
 
-/** A metric of the generated data: its states over {@link RECORDED_VERSIONS}, oldest first. */
+/** The metric is listed, with these properties. */
+export interface ListedMetricState {
+  /** The first recorded release (`"go1.21.13"`) in this state. */
+  readonly since: string;
+  /** The kind of its value. */
+  readonly kind: MetricKind;
+  /** Whether it is cumulative. */
+  readonly cumulative: boolean;
+  /** The runtime's description text. */
+  readonly description: string;
+}
+
+/** The metric is no longer listed. */
+export interface UnlistedMetricState {
+  /** The first recorded release (`"go1.23.12"`) not listing it. */
+  readonly since: string;
+  /** Always false. */
+  readonly listed: false;
+}
+
+/** A metric of the generated data: its states over the recorded releases, oldest first. */
 export interface MetricRecord {
+  /** The full name. */
   readonly name: string;
+  /** The part of the name after its last colon. */
   readonly unit: string;
   /** The first Go minor (`"go1.16"`) whose metrics.All() lists it. */
   readonly added: string;
@@ -28,6 +45,7 @@ export interface MetricRecord {
   readonly removed?: string;
   /** Set when a description says the metric is deprecated: since which minor, and the metrics it names instead. */
   readonly deprecated?: MetricDeprecation;
+  /** One state per change, oldest first; the first is the first recorded release listing the metric. */
   readonly history: readonly MetricState[];
 }
 
@@ -43,6 +61,7 @@ export interface MetricDeprecation {
 export interface MetricInfo {
   /** The full name, `/gc/heap/allocs:bytes`. */
   readonly name: string;
+  /** The kind of its value in that release. */
   readonly kind: MetricKind;
   /** The part of the name after its last colon: `bytes`, `seconds`, `cpu-seconds`, `events`, … */
   readonly unit: string;
@@ -143,11 +162,11 @@ function stateAt(rec: MetricRecord, at: number): MetricState | undefined {
   return s;
 }
 
-function isListed(s: MetricState | undefined): s is Extract<MetricState, { kind: MetricKind }> {
+function isListed(s: MetricState | undefined): s is ListedMetricState {
   return s !== undefined && !('listed' in s);
 }
 
-function info(rec: MetricRecord, s: Extract<MetricState, { kind: MetricKind }>, goVersion: string, listed: boolean): MetricInfo {
+function info(rec: MetricRecord, s: ListedMetricState, goVersion: string, listed: boolean): MetricInfo {
   const family = GODEBUG_METRIC_PATTERN.test(rec.name);
   return {
     name: rec.name,
@@ -219,7 +238,7 @@ interface Family {
   /** Index of the first recorded release listing any member. */
   index: number;
   added: string;
-  state: Extract<MetricState, { kind: MetricKind }>;
+  state: ListedMetricState;
 }
 let familyCache: Family | null | undefined;
 
