@@ -26,8 +26,8 @@ export const INCOMPLETE = -1;
  * @throws GodiagError `corrupt` for a varint longer than 64 bits.
  */
 export function uvarintAt(buf: Uint8Array, pos: number, end: number, base: number): ArgValue {
-  // Most varints of a trace are one or two bytes: small-integer arithmetic for those.
-  if (pos + 1 < end) {
+  // Most varints of a trace take one to four bytes (28 bits): small-integer arithmetic for those.
+  if (pos + 3 < end) {
     const b0 = buf[pos]!;
     if (b0 < 0x80) {
       scan.pos = pos + 1;
@@ -37,6 +37,16 @@ export function uvarintAt(buf: Uint8Array, pos: number, end: number, base: numbe
     if (b1 < 0x80) {
       scan.pos = pos + 2;
       return (b0 & 0x7f) | (b1 << 7);
+    }
+    const b2 = buf[pos + 2]!;
+    if (b2 < 0x80) {
+      scan.pos = pos + 3;
+      return (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+    }
+    const b3 = buf[pos + 3]!;
+    if (b3 < 0x80) {
+      scan.pos = pos + 4;
+      return (b0 & 0x7f) | ((b1 & 0x7f) << 7) | ((b2 & 0x7f) << 14) | (b3 << 21);
     }
   }
   // Up to 7 bytes (49 bits) accumulate exactly in a number.
