@@ -18,6 +18,7 @@ import { topTable } from '../pprof/report/top.js';
 import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
 import { traceCommands, traceHelp } from './trace-commands.js';
 import { openBinary } from '../gosym/binary.js';
+import { catalog, describe as describeMetric } from '../metrics/catalog.js';
 import { gosymCommands, gosymHelp } from './gosym-commands.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
@@ -84,6 +85,11 @@ const demoCommand: Command = {
       io.stdout.write(`\ngodiag trace events --kind Log ${path}  (the first 2 of ${kinds.get('Log') ?? 0})\n`);
       io.stdout.write(logs.map((l) => l.replace(/^/gm, '  ')).join('\n') + '\n');
       io.stdout.write(`  events by kind: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+    }
+    if (newest !== undefined) {
+      const metrics = catalog({ goVersion: newest });
+      const goal = describeMetric('/gc/heap/goal:bytes', { goVersion: newest });
+      io.stdout.write(`\nruntime/metrics catalogue of ${newest}: ${metrics.length} metrics, e.g. /gc/heap/goal:bytes (${goal?.kind ?? '?'}): ${goal?.description ?? '?'}\n`);
     }
     const exe = samples.find((f) => f.format === 'elf' && f.path.endsWith('linux-amd64/gosym.gz'));
     if (exe) {

@@ -30,7 +30,7 @@ export const GOLDENS = join(ROOT, 'testdata', 'goldens');
 /** One manifest entry, as written by testdata/gen/cmd/record. */
 export interface Fixture {
   path: string;
-  format: 'trace' | 'pprof' | 'pprof-text' | 'goroutine-dump' | 'elf' | 'macho' | 'pe' | 'gosym-callers';
+  format: 'trace' | 'pprof' | 'pprof-text' | 'goroutine-dump' | 'elf' | 'macho' | 'pe' | 'gosym-callers' | 'metrics-catalog';
   goVersion: string;
   goos: string;
   goarch: string;
