@@ -83,6 +83,8 @@ export interface PrometheusOptions extends InputOptions {
 }
 
 const NL = 10;
+/** Most bytes decoded in one call (V8's strings stop at about 2^29 characters). */
+const BLOCK_BYTES = 1 << 20;
 const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
@@ -191,14 +193,53 @@ export class PrometheusParser {
       this.handle(whole, 0, whole.length);
       start = nl + 1;
     }
-    for (;;) {
-      const nl = chunk.indexOf(NL, start);
-      if (nl < 0) break;
-      if (nl - start > this.maxLine) throw this.lineTooLong(nl - start);
-      this.handle(chunk, start, nl);
-      start = nl + 1;
+    while (start < n) {
+      // Complete lines are taken a block at a time: an ASCII block is decoded with one call and cut into
+      // lines as a string, which is much cheaper than a decoder call per line.
+      const limit = Math.min(n, start + BLOCK_BYTES);
+      const blockEnd = chunk.lastIndexOf(NL, limit - 1);
+      if (blockEnd < start) {
+        const nl = chunk.indexOf(NL, start);
+        if (nl < 0) break;
+        if (nl - start > this.maxLine) throw this.lineTooLong(nl - start);
+        this.handle(chunk, start, nl);
+        start = nl + 1;
+        continue;
+      }
+      if (isAscii(chunk, start, blockEnd)) {
+        this.handleAsciiBlock(fatalDecoder.decode(chunk.subarray(start, blockEnd + 1)));
+      } else {
+        for (let at = start; at <= blockEnd; ) {
+          const nl = chunk.indexOf(NL, at);
+          if (nl - at > this.maxLine) throw this.lineTooLong(nl - at);
+          this.handle(chunk, at, nl);
+          at = nl + 1;
+        }
+      }
+      start = blockEnd + 1;
     }
     if (start < n) this.addCarry(chunk.slice(start));
+  }
+
+  /** Lines of an ASCII block ending in a newline: characters are bytes, so offsets need no mapping. */
+  private handleAsciiBlock(block: string): void {
+    const line = this.line;
+    let at = 0;
+    const n = block.length;
+    while (at < n) {
+      const nl = block.indexOf('\n', at);
+      if (nl - at > this.maxLine) throw this.lineTooLong(nl - at);
+      line.number++;
+      line.offset = this.consumed;
+      this.consumed += nl - at + 1;
+      line.text = block.slice(at, nl);
+      line.ascii = true;
+      line.valid = true;
+      line.pos = 0;
+      if (this.om) this.omLine(false);
+      else this.textLine();
+      at = nl + 1;
+    }
   }
 
   /** The families finished so far (each returned once). */
@@ -260,13 +301,7 @@ export class PrometheusParser {
     line.number++;
     line.offset = this.consumed;
     this.consumed += end - start + (last ? 0 : 1);
-    let ascii = true;
-    for (let i = start; i < end; i++) {
-      if (buf[i]! >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
+    const ascii = isAscii(buf, start, end);
     const bytes = buf.subarray(start, end);
     line.ascii = ascii;
     line.valid = true;
@@ -522,8 +557,8 @@ export class PrometheusParser {
         skipBlank(L);
         if (s.charCodeAt(L.pos) !== 0x22) throw this.fail(`expected '"' at start of label value, found ${qc(s, L.pos)}`);
         const value = this.textLabelValue();
-        for (const [n] of labels) {
-          if (n === lname) throw this.fail(`duplicate label names for metric ${q(fam?.name ?? '')}`, at);
+        for (let k = 0; k < labels.length; k++) {
+          if (labels[k]![0] === lname) throw this.fail(`duplicate label names for metric ${q(fam?.name ?? '')}`, at);
         }
         labels.push([lname, value]);
         skipBlank(L);
@@ -576,14 +611,17 @@ export class PrometheusParser {
   /** The checks Go's text parser makes of a summary's or histogram's special labels and counts. */
   private checkTextSample(fam: FamilyState, sample: Sample): void {
     const t = fam.type;
+    const labels = sample.labels;
     if (t === 'summary') {
-      for (const [n, v] of sample.labels) {
+      for (let k = 0; k < labels.length; k++) {
+        const [n, v] = labels[k]!;
         if (n === 'quantile' && parseGoFloat(v) === undefined) {
           throw this.fail(`expected float as value for 'quantile' label, got ${q(v)}`, 0);
         }
       }
     } else if (t === 'histogram' || t === 'gaugehistogram') {
-      for (const [n, v] of sample.labels) {
+      for (let k = 0; k < labels.length; k++) {
+        const [n, v] = labels[k]!;
         if (n === 'le' && parseGoFloat(v) === undefined) throw this.fail(`expected float as value for 'le' label, got ${q(v)}`, 0);
       }
       const v = sample.value;
@@ -1073,6 +1111,11 @@ function joinParts(parts: Uint8Array[], total: number): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+function isAscii(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i]! >= 0x80) return false;
+  return true;
 }
 
 function isBlank(c: number): boolean {
