@@ -10,7 +10,7 @@
  */
 
 import { ErrorCode, GodiagError } from '../internal/errors.js';
-import { chunks, isSyncSource, syncChunks, type InputOptions, type Source, type SyncSource } from '../internal/input.js';
+import { chunks, syncChunks, type InputOptions, type Source, type SyncSource } from '../internal/input.js';
 import { Limits } from '../internal/limits.js';
 import { decodeUtf8, encodeUtf8 } from '../internal/utf8.js';
 import { parseGoFloat, parseGoInt64, parseOpenMetricsNumber, parseOpenMetricsReal, roundHalfAway } from './prometheus-number.js';
@@ -98,8 +98,7 @@ export async function* readPrometheus(
   options: PrometheusOptions = {},
 ): AsyncGenerator<MetricFamily, void, undefined> {
   const p = new PrometheusParser(options);
-  const iter = isSyncSource(source) ? syncChunks(source) : chunks(source, options);
-  for await (const chunk of iter) {
+  for await (const chunk of chunks(source, options)) {
     p.push(chunk);
     yield* p.take();
   }

@@ -105,14 +105,15 @@ function asOpenMetrics(fams: MetricFamily[]): string {
 }
 
 describe('damaged input', () => {
-  const outcome = async (bytes: Uint8Array, format: 'text' | 'openmetrics') => {
+  const outcomeParts = async (parts: Uint8Array[], format: 'text' | 'openmetrics') => {
     try {
-      return await readChunks([bytes], format);
+      return await readChunks(parts, format);
     } catch (e) {
       if (e instanceof GodiagError) return e;
       throw e;
     }
   };
+  const outcome = (bytes: Uint8Array, format: 'text' | 'openmetrics') => outcomeParts([bytes], format);
 
   test.prop([families, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), fc.nat()], {
     numRuns: 200,
@@ -125,6 +126,23 @@ describe('damaged input', () => {
           const r = await outcome(input, format);
           expect(Array.isArray(r) || r instanceof GodiagError).toBe(true);
         }
+      }
+    }
+  });
+
+  const summary = (r: MetricFamily[] | GodiagError) =>
+    r instanceof GodiagError ? { code: r.code, offset: r.offset, message: r.message } : r;
+
+  test.prop([families, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 10 })], {
+    numRuns: 150,
+  })('damaged input gives the same families or the same error whatever the chunking', async (fams, edits, offsets) => {
+    for (const src of [writePrometheusText(fams), asOpenMetrics(fams)]) {
+      const bytes = bytesOf(src);
+      for (const [at, b] of edits) if (bytes.length > 0) bytes[at % bytes.length] = b;
+      for (const format of ['text', 'openmetrics'] as const) {
+        const whole = summary(await outcome(bytes, format));
+        const chunked = summary(await outcomeParts(cut(bytes, offsets), format));
+        expect(chunked).toEqual(whole);
       }
     }
   });
