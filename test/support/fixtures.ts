@@ -18,6 +18,7 @@ import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { GodiagError } from '../../src/internal/errors.js';
 import { quoteGolden } from './quote-golden.js';
 import { symbolizeExtraGoldens } from './symbolize-goldens.js';
+import { prometheusExtraGoldens } from './prometheus-goldens.js';
 import { callersPath, gosymDumpText, gosymInlineText, hasCallers, isGosymExecutable } from './gosym-goldens.js';
 
 /** Repository root. */
@@ -234,6 +235,7 @@ for (const path of CORPUS_ELF) {
 }
 
 extraGoldens.push(...symbolizeExtraGoldens);
+extraGoldens.push(...prometheusExtraGoldens);
 
 // The older pclntab layouts (Go 1.5–1.18: magics 0xfffffffb, 0xfffffffa, 0xfffffff0), stripped, which current
 // toolchains cannot produce.
