@@ -6,9 +6,9 @@
  * the file in memory and `readTrace` streaming it (event by event, and by `chunks()`), all touching every
  * event the way a tool does (kind, time, context, the kind's fields, every frame of every stack); and, in
  * the same run, Go's reader (golang.org/x/exp/trace, testdata/gen/cmd/bench-trace) over the same bytes
- * doing the same. Both sides
- * also read only each event's kind and time: the readers' own cost. Ratios are against Go's row of the same
- * workload. Best of 3.
+ * doing the same, from memory and streaming the file through a buffered reader. Both sides also read only
+ * each event's kind and time: the readers' own cost. Ratios are against Go's row of the same workload (a
+ * streaming row against Go streaming). Best of 3.
  * Peak memory of `readTrace` streaming each FILE runs in a process of its own (bench/trace-peak.ts).
  */
 
@@ -142,6 +142,8 @@ if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
   execFileSync('go', ['build', '-o', exe, './testdata/gen/cmd/bench-trace'], { stdio: 'inherit' });
   const go = JSON.parse(execFileSync(exe, ['-repeat', '3', file], { encoding: 'utf8' })) as { seconds: number; events: number };
   rows.push({ what: 'Go golang.org/x/exp/trace (in memory)', seconds: go.seconds, events: go.events });
+  const streamed = JSON.parse(execFileSync(exe, ['-repeat', '3', '-stream', file], { encoding: 'utf8' })) as { seconds: number; events: number };
+  rows.push({ what: 'Go golang.org/x/exp/trace (streaming the file)', seconds: streamed.seconds, events: streamed.events });
   const light = JSON.parse(execFileSync(exe, ['-repeat', '3', '-light', file], { encoding: 'utf8' })) as { seconds: number; events: number };
   rows.push({ what: 'Go golang.org/x/exp/trace, kind and time only (in memory)', seconds: light.seconds, events: light.events });
 } else {
@@ -151,12 +153,13 @@ if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
 const mb = (n: number) => (n / 1e6).toFixed(1);
 const goFull = rows.find((r) => r.what === 'Go golang.org/x/exp/trace (in memory)');
 const goLight = rows.find((r) => r.what.startsWith('Go ') && r.what.includes('only'));
+const goStream = rows.find((r) => r.what === 'Go golang.org/x/exp/trace (streaming the file)');
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} (checksum ${sink % 7})`);
 console.log(`trace: ${file}: ${mb(bytes.length)} MB`);
 console.log('| reader | best of 3 | events | M events/s | MB/s | vs Go |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
-  const goRow = r.what.includes('only') ? goLight : goFull;
+  const goRow = r.what.includes('only') ? goLight : r.what.includes('streaming') ? (goStream ?? goFull) : goFull;
   const ratio = goRow === undefined ? '' : `${(goRow.seconds / r.seconds).toFixed(2)}×`;
   console.log(`| ${r.what} | ${r.seconds.toFixed(2)} s | ${r.events} | ${(r.events / r.seconds / 1e6).toFixed(2)} | ${(bytes.length / r.seconds / 1e6).toFixed(0)} | ${ratio} |`);
 }

@@ -17,6 +17,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -42,11 +43,14 @@ var sink uint64
 // light: see -light.
 var light bool
 
+// stream: see -stream.
+var stream bool
+
 func main() {
 	name, repeat, err := parseArgs(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench-trace:", err)
-		fmt.Fprintln(os.Stderr, "usage: bench-trace FILE [-repeat N] [-light]")
+		fmt.Fprintln(os.Stderr, "usage: bench-trace FILE [-repeat N] [-light] [-stream]")
 		os.Exit(2)
 	}
 	if err := run(name, repeat); err != nil {
@@ -64,6 +68,10 @@ func parseArgs(args []string) (name string, repeat int, err error) {
 		case "-light", "--light":
 			// Read each event's kind and time only: the reader's own cost, without a tool's work per event.
 			light = true
+		case "-stream", "--stream":
+			// Read the file through a buffered reader while parsing (as godiag's readTrace streams it),
+			// instead of parsing bytes already in memory.
+			stream = true
 		case "-repeat", "--repeat":
 			if i+1 >= len(args) {
 				return "", 0, errors.New("-repeat needs a value")
@@ -97,7 +105,13 @@ func run(name string, repeat int) error {
 	least := time.Duration(1<<63 - 1)
 	for i := 0; i < repeat; i++ {
 		start := time.Now()
-		n, sum, err := readAll(data)
+		var n int
+		var sum uint64
+		if stream {
+			n, sum, err = readFile(name)
+		} else {
+			n, sum, err = readAll(bytes.NewReader(data))
+		}
 		d := time.Since(start)
 		if err != nil {
 			return err
@@ -118,10 +132,20 @@ func run(name string, repeat int) error {
 	return nil
 }
 
+// readFile is readAll over the file, read through a 1 MiB buffered reader.
+func readFile(name string) (int, uint64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	return readAll(bufio.NewReaderSize(f, 1<<20))
+}
+
 // readAll reads every event of the trace, returning the count and a checksum
 // of what it touched.
-func readAll(data []byte) (int, uint64, error) {
-	rd, err := trace.NewReader(bytes.NewReader(data))
+func readAll(in io.Reader) (int, uint64, error) {
+	rd, err := trace.NewReader(in)
 	if err != nil {
 		return 0, 0, err
 	}
