@@ -9,7 +9,7 @@ import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { toRandomAccess, type RandomAccessSource } from '../internal/random-access.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { locateModuledata, locatePclntab, openExecutable, readGoFunc, type Executable, type ModuleData, type OpenExecutableOptions } from './container/index.js';
-import { Pclntab, type FuncInfo, type Frame, type LineRun, type MemoryRegion, type PclntabLayout, type PclntabOptions, type PositionOptions } from './pclntab/index.js';
+import { Pclntab, type FuncInfo, type Frame, type LineRun, type MemoryRegion, type PclntabLayout, type PclntabOptions, type PositionOptions, type SourcePosition } from './pclntab/index.js';
 
 /** Options of {@link openBinary}. */
 export interface OpenBinaryOptions extends OpenExecutableOptions {
@@ -51,7 +51,7 @@ export interface GoBinary {
   /** The frames at `pc`, innermost first, inlined calls expanded; `[]` when no function contains it. */
   lookup(pc: bigint): Frame[];
   /** The file and line at `pc` (of the innermost frame), if a function contains it. */
-  fileLine(pc: bigint, options?: PositionOptions): { file: string; line: number } | undefined;
+  fileLine(pc: bigint, options?: PositionOptions): SourcePosition | undefined;
   /** The runs of pcs with one position in a function. */
   lines(fn: FuncInfo | number, options?: PositionOptions): LineRun[];
   /** The first pc of each run of code at `file:line` (inlined copies included). */

@@ -14,7 +14,7 @@ export type { RandomAccess, RandomAccessSource } from '../internal/random-access
 export type { DetectedElf, DetectedMachO, DetectedMachOUniversal, DetectedPe } from '../detect.js';
 export * from './container/index.js';
 export { Pclntab, funcIdTables, funcIdTableFor, goMinorVersion, inferFuncIdNames } from './pclntab/index.js';
-export type { FuncInfo, Frame, LineRun, MemoryRegion, PclntabOptions, PositionOptions, FuncIdTable, PclntabHeader, PclntabLayout } from './pclntab/index.js';
+export type { FuncInfo, Frame, LineRun, MemoryRegion, PclntabOptions, PositionOptions, FuncIdTable, PclntabHeader, PclntabLayout, TextSectionMap, GoFuncMemory, SourcePosition } from './pclntab/index.js';
 export { readBuildInfo, readRawBuildInfo, parseBuildInfo, type BuildInfo, type BuildSetting, type Module, type RawBuildInfo } from './buildinfo.js';
 export { openBinary, parseAddress, type GoBinary, type OpenBinaryOptions } from './binary.js';
 export { gosymDump, gosymDumpLines, hexAddress } from './dump.js';

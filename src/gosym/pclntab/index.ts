@@ -4,6 +4,6 @@
  */
 
 export { Pclntab } from './pclntab.js';
-export type { FuncInfo, Frame, LineRun, MemoryRegion, PclntabOptions, PositionOptions, TextSectionMap, PclntabHeader, PclntabLayout } from './pclntab.js';
+export type { FuncInfo, Frame, LineRun, MemoryRegion, PclntabOptions, PositionOptions, TextSectionMap, PclntabHeader, PclntabLayout, GoFuncMemory, SourcePosition } from './pclntab.js';
 export { funcIdTables, funcIdTableFor, goMinorVersion, inferFuncIdNames } from './funcid.js';
 export type { FuncIdTable } from './funcid.js';

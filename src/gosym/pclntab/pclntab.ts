@@ -26,6 +26,22 @@ export interface MemoryRegion {
   readonly bytes: Uint8Array;
 }
 
+/** Where `go:func.*` is (the base of 1.18+ funcdata offsets), and its bytes when they are not in the table. */
+export interface GoFuncMemory {
+  /** Address of `go:func.*` (moduledata's `gofunc`). */
+  readonly addr: bigint;
+  /** Its bytes; omit when the region lies inside the table's own bytes or another memory region. */
+  readonly bytes?: Uint8Array;
+}
+
+/** A source position: what {@link Pclntab.fileLine} answers. */
+export interface SourcePosition {
+  /** Source file ("" where the table has none). */
+  readonly file: string;
+  /** Line (−1 where the table has none). */
+  readonly line: number;
+}
+
 /** One entry of moduledata's `textsectmap`. */
 export interface TextSectionMap {
   /** Start of the section as an offset in the virtual text the function table counts in. */
@@ -46,7 +62,7 @@ export interface PclntabOptions {
    * inside `memory` or inside the table's own bytes (Go 1.26 puts it at the end of the pclntab section,
    * so `addr` of the table is enough).
    */
-  goFunc?: { addr: bigint; bytes?: Uint8Array };
+  goFunc?: GoFuncMemory;
   /**
    * Further memory in which funcdata is looked up: Go 1.12–1.17 store absolute pointers to the inline trees
    * (which live in the read-only data section, `.rodata` / `__rodata` / `.rdata`).
@@ -806,7 +822,7 @@ export class Pclntab {
    * debug/gosym's PCToLine reports (`file` is `''` and `line` −1 where the table has no value).
    * Undefined outside every function.
    */
-  fileLine(pc: bigint, options: PositionOptions = {}): { file: string; line: number } | undefined {
+  fileLine(pc: bigint, options: PositionOptions = {}): SourcePosition | undefined {
     if (options.asDebugGosym && !this.compat) return this.asDebugGosym(() => this.fileLine(pc));
     const x = this.offsetOf(pc);
     const i = this.indexOf(x);
