@@ -7,7 +7,6 @@
 
 import { canonicalJson } from '../internal/canonical-json.js';
 import { decompressSync, detectCompression } from '../internal/compression.js';
-import { GodiagError } from '../internal/errors.js';
 import { readAll } from '../internal/input.js';
 import { openBinary, parseAddress, type GoBinary, type OpenBinaryOptions } from '../gosym/binary.js';
 import type { BuildInfo, Module } from '../gosym/buildinfo.js';
@@ -81,7 +80,7 @@ function pcArgument(text: string): bigint {
   try {
     return parseAddress(text);
   } catch (e) {
-    if (e instanceof GodiagError) throw new UsageError(`PC ${JSON.stringify(text)} is not an address (want 0x… or decimal)`);
+    if (e instanceof RangeError) throw new UsageError(`PC ${JSON.stringify(text)} is not an address (want 0x… or decimal)`);
     throw e;
   }
 }

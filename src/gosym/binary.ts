@@ -5,7 +5,6 @@
  * @module
  */
 
-import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { toRandomAccess, type RandomAccessSource } from '../internal/random-access.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { locateModuledata, locatePclntab, openExecutable, readGoFunc, type Executable, type ModuleData, type OpenExecutableOptions } from './container/index.js';
@@ -130,11 +129,12 @@ async function readOnlyData(exe: Executable, pclntabAddr: bigint): Promise<Memor
   return out;
 }
 
-/** Throws the standard error for a pc argument that is not an address. */
+/**
+ * An address written as `0x…` (hexadecimal) or in decimal, as people and Go's tracebacks write pcs.
+ * @throws RangeError for anything else (a caller's mistake, not bad input: no GodiagError).
+ */
 export function parseAddress(text: string): bigint {
   const t = text.trim();
-  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(t)) {
-    throw new GodiagError(ErrorCode.Corrupt, { format: 'input', offset: 0, message: `not an address: ${JSON.stringify(text)} (want 0x… or decimal)` });
-  }
+  if (!/^(0x[0-9a-fA-F]+|[0-9]+)$/.test(t)) throw new RangeError(`godiag: not an address: ${JSON.stringify(text)} (want 0x… or decimal)`);
   return BigInt(t);
 }
