@@ -14,3 +14,4 @@ export type { CatalogOptions, MetricDeprecation, MetricInfo, MetricKind } from '
 export { readPrometheus, parsePrometheus, PrometheusParser } from './prometheus.js';
 export type { MetricFamily, Sample, Exemplar, LabelPair, MetricType, ExpositionFormat, PrometheusOptions } from './prometheus.js';
 export { writePrometheusText } from './prometheus-writer.js';
+export type { Snapshot, MetricValue, MetricValueKind, Uint64Value, Float64Value, Float64HistogramValue } from './snapshot.js';
