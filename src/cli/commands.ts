@@ -19,6 +19,7 @@ import { pprofOpsCommands, pprofOpsHelp } from './pprof-ops.js';
 import { traceCommands, traceHelp } from './trace-commands.js';
 import { openBinary } from '../gosym/binary.js';
 import { catalog, describe as describeMetric } from '../metrics/catalog.js';
+import { metricsCommands, metricsHelp } from './metrics-commands.js';
 import { gosymCommands, gosymHelp } from './gosym-commands.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
@@ -207,7 +208,7 @@ export const formatGroups: Record<string, FormatGroup> = {
       ...pprofOpsCommands,
     },
   },
-  metrics: { help: 'godiag metrics: runtime/metrics snapshots; the metrics reader is not available yet', commands: {} },
+  metrics: { help: metricsHelp, commands: metricsCommands },
   gosym: { help: gosymHelp, commands: gosymCommands },
   core: { help: 'godiag core: core files of Go programs; the core reader is not available yet', commands: {} },
 };
