@@ -57,7 +57,7 @@ describe('godiag CLI', () => {
     await main(['trace', 'frob', 'x'], io);
     expect(io.err()).toMatch(/godiag trace: unknown command "frob"; commands: raw, dump, events, stats, cut, encode/);
     const later = fakeIo();
-    await main(['metrics', 'x'], later);
+    await main(['core', 'x'], later);
     expect(later.err()).toMatch(/no commands are available yet/);
   });
 
