@@ -4,8 +4,7 @@
  * @module godiag/node
  */
 
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { checkRange, cachedRandomAccess, type RandomAccess } from '../internal/random-access.js';
 
@@ -21,22 +20,66 @@ export interface FileSource extends AsyncIterable<Uint8Array> {
 export interface FileSourceOptions {
   /** Bytes per chunk; default 1 MiB. */
   chunkBytes?: number;
+  /**
+   * Chunks read ahead while the consumer works on earlier ones; default 4. Reads run on libuv's thread pool,
+   * so a reader that decodes as it goes never waits for the disk (or the page cache) unless it outruns it.
+   */
+  readAhead?: number;
 }
 
-/** Opens a file as a chunk stream (read on demand, never whole). */
+/**
+ * Opens a file as a chunk stream, read on demand and never whole: chunks of `chunkBytes` in order, up to
+ * `readAhead` of them read ahead of the consumer, until the end of the file (a file still growing is read to
+ * the end it has when the reads get there). The handle is closed when the iteration ends or is abandoned.
+ */
 export async function fileSource(path: string, options: FileSourceOptions = {}): Promise<FileSource> {
   const { size } = await stat(path);
-  const highWaterMark = options.chunkBytes ?? 1 << 20;
+  const chunkBytes = options.chunkBytes ?? 1 << 20;
+  const readAhead = options.readAhead ?? 4;
+  if (!(Number.isSafeInteger(chunkBytes) && chunkBytes > 0)) throw new RangeError(`fileSource: chunkBytes must be a positive integer, got ${chunkBytes}`);
+  if (!(Number.isSafeInteger(readAhead) && readAhead >= 0)) throw new RangeError(`fileSource: readAhead must be a non-negative integer, got ${readAhead}`);
   return {
     size,
     path,
     async *[Symbol.asyncIterator]() {
-      for await (const chunk of createReadStream(path, { highWaterMark })) {
-        const b = chunk as Buffer;
-        yield new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      const handle = await open(path, 'r');
+      const pending: Promise<Uint8Array>[] = [];
+      let position = 0;
+      let ended = false;
+      const issue = (): void => {
+        const at = position;
+        position += chunkBytes;
+        const p = readChunk(handle, at, chunkBytes);
+        p.catch(() => undefined); // reported when its turn comes; abandoned reads must not be unhandled
+        pending.push(p);
+      };
+      try {
+        issue();
+        while (pending.length > 0) {
+          while (!ended && pending.length <= readAhead) issue();
+          const chunk = await pending.shift()!;
+          if (chunk.length < chunkBytes) ended = true; // the end of the file: later reads find nothing
+          if (chunk.length > 0) yield chunk;
+          if (ended) break;
+        }
+      } finally {
+        await Promise.allSettled(pending);
+        await handle.close();
       }
     },
   };
+}
+
+/** Reads up to `length` bytes at `position`, fewer only at the end of the file. */
+async function readChunk(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return new Uint8Array(buf.buffer, buf.byteOffset, done);
 }
 
 /** A file opened for random access; `close()` releases its handle. */

@@ -14,12 +14,12 @@ import { ErrorCode } from '../../src/internal/errors.js';
 const dir = mkdtempSync(join(tmpdir(), 'godiag-node-'));
 
 describe('godiag/node', () => {
-  test.prop([fc.uint8Array({ maxLength: 5000 }), fc.integer({ min: 1, max: 700 })], { numRuns: 20 })(
-    'fileSource streams a file in chunks and knows its size',
-    async (data, chunkBytes) => {
+  test.prop([fc.uint8Array({ maxLength: 5000 }), fc.integer({ min: 1, max: 700 }), fc.integer({ min: 0, max: 6 })], { numRuns: 30 })(
+    'fileSource streams a file in chunks, reading ahead or not, and knows its size',
+    async (data, chunkBytes, readAhead) => {
       const path = join(dir, 'stream.bin');
       writeFileSync(path, data);
-      const src = await fileSource(path, { chunkBytes });
+      const src = await fileSource(path, { chunkBytes, readAhead });
       expect(src.size).toBe(data.length);
       let chunks = 0;
       for await (const c of src) {
@@ -30,6 +30,21 @@ describe('godiag/node', () => {
       expect(await readAll(src)).toEqual(data);
     },
   );
+
+  it('fileSource closes the file when the consumer stops early, with reads still in flight', async () => {
+    const path = join(dir, 'early.bin');
+    writeFileSync(path, new Uint8Array(1 << 20).fill(7));
+    const handles = () => process.getActiveResourcesInfo().filter((r) => r === 'FileHandle').length;
+    const before = handles();
+    for await (const c of await fileSource(path, { chunkBytes: 4096, readAhead: 8 })) {
+      expect(c[0]).toBe(7);
+      expect(handles()).toBe(before + 1); // the file is open while the loop runs
+      break;
+    }
+    expect(handles()).toBe(before);
+    await expect(fileSource(path, { chunkBytes: 0 })).rejects.toThrow(RangeError);
+    await expect(fileSource(path, { readAhead: -1 })).rejects.toThrow(RangeError);
+  });
 
   test.prop([fc.uint8Array({ maxLength: 300_000 }), fc.array(fc.tuple(fc.nat({ max: 300_000 }), fc.nat({ max: 70_000 })), { maxLength: 10 })], { numRuns: 10 })(
     'openFile reads ranges exactly, with or without the page cache',
