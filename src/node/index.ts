@@ -54,10 +54,11 @@ export async function fileSource(path: string, options: FileSourceOptions = {}):
         pending.push(p);
       };
       try {
-        issue();
-        while (pending.length > 0) {
-          while (!ended && pending.length <= readAhead) issue();
-          const chunk = await pending.shift()!;
+        for (;;) {
+          while (!ended && pending.length <= readAhead) issue(); // the read awaited next, and readAhead more
+          const next = pending.shift();
+          if (next === undefined) break;
+          const chunk = await next;
           if (chunk.length < chunkBytes) ended = true; // the end of the file: later reads find nothing
           if (chunk.length > 0) yield chunk;
           if (ended) break;

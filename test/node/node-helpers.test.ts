@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileSource, nativeGzip, openFile } from '../../src/node/index.js';
@@ -31,10 +31,12 @@ describe('godiag/node', () => {
     },
   );
 
-  it('fileSource closes the file when the consumer stops early, with reads still in flight', async () => {
+  // Counting open descriptors needs Linux's /proc; elsewhere the test is skipped for that reason.
+  it.skipIf(!existsSync('/proc/self/fd'))('fileSource closes the file when the consumer stops early, with reads still in flight (counted in /proc/self/fd)', async () => {
     const path = join(dir, 'early.bin');
     writeFileSync(path, new Uint8Array(1 << 20).fill(7));
-    const handles = () => process.getActiveResourcesInfo().filter((r) => r === 'FileHandle').length;
+    // FileHandles are not among Node's active resources, so count descriptors.
+    const handles = () => readdirSync('/proc/self/fd').length;
     const before = handles();
     for await (const c of await fileSource(path, { chunkBytes: 4096, readAhead: 8 })) {
       expect(c[0]).toBe(7);
