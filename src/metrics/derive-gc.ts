@@ -7,7 +7,9 @@
  * snapshots with no completed GC cycle (`/gc/cycles/total:gc-cycles` unchanged) the values have not moved, or
  * moved only by a pause of a cycle still running: a fraction computed from them would be a silent 0/0 or
  * meaningless. Such a pair is reported as `stale`. With cycles in between, the fraction covers the time from the
- * last GC before `a` to the last GC before `b`, not exactly the interval between the snapshots.
+ * last GC before `a` to the last GC before `b`, not exactly the interval between the snapshots (and from Go 1.22,
+ * the sweep-termination pause of a cycle running at `b` is already in the GC time, not yet in the total: a
+ * slight overestimate, bounded by one pause).
  * @module
  */
 
