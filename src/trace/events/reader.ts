@@ -130,27 +130,39 @@ function badTimestamp(b: EventBatch, pos: number, dt: ArgValue): GodiagError {
 // equal times comes first depends on the heap's exact moves, so these follow Go's reader step by step.
 
 function siftUp(h: BatchCursor[], i: number): number {
+  const c = h[i]!;
+  const t = c.ev.time;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (!(h[parent]!.ev.time > h[i]!.ev.time)) break;
-    [h[parent], h[i]] = [h[i]!, h[parent]!];
+    const p = h[parent]!;
+    if (!(p.ev.time > t)) break;
+    h[i] = p;
+    h[parent] = c;
     i = parent;
   }
   return i;
 }
 
 function siftDown(h: BatchCursor[], i: number): void {
+  const n = h.length;
+  if (i >= n) return;
+  const c = h[i]!;
+  const t = c.ev.time;
   for (;;) {
     let m = i;
-    let minTime = i < h.length ? h[i]!.ev.time : Infinity;
+    let minTime = t;
     const l = 2 * i + 1;
-    if (l < h.length && h[l]!.ev.time < minTime) {
-      minTime = h[l]!.ev.time;
-      m = l;
+    if (l < n) {
+      const lt = h[l]!.ev.time;
+      if (lt < minTime) {
+        minTime = lt;
+        m = l;
+      }
+      if (l + 1 < n && h[l + 1]!.ev.time < minTime) m = l + 1;
     }
-    if (l + 1 < h.length && h[l + 1]!.ev.time < minTime) m = l + 1;
     if (m === i) return;
-    [h[i], h[m]] = [h[m]!, h[i]!];
+    h[i] = h[m]!;
+    h[m] = c;
     i = m;
   }
 }
