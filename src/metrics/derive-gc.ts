@@ -7,9 +7,14 @@
  * snapshots with no completed GC cycle (`/gc/cycles/total:gc-cycles` unchanged) the values have not moved, or
  * moved only by a pause of a cycle still running: a fraction computed from them would be a silent 0/0 or
  * meaningless. Such a pair is reported as `stale`. With cycles in between, the fraction covers the time from the
- * last GC before `a` to the last GC before `b`, not exactly the interval between the snapshots (and from Go 1.22,
- * the sweep-termination pause of a cycle running at `b` is already in the GC time, not yet in the total: a
- * slight overestimate, bounded by one pause).
+ * last GC before `a` to the last GC before `b`, not exactly the interval between the snapshots.
+ *
+ * From Go 1.21 a cycle's sweep-termination pause is added to `gc/pause` and `gc/total` when the pause ends, while
+ * `total`, `idle` and `user` are recomputed only at mark termination: a snapshot taken while a cycle runs has GC
+ * time the total does not cover yet (recorded snapshots under load show pauses of tens of milliseconds of CPU, more
+ * than the whole total's growth between two reads). So the GC time used here is the one as of the last mark
+ * termination, `total − scavenge/total − idle − user` (exactly what the runtime derived `user` from), whenever those
+ * metrics are present; in Go 1.20, where every pause is added at mark termination, that is `gc/total` itself.
  * @module
  */
 
@@ -21,6 +26,12 @@ export const GC_CPU = '/cpu/classes/gc/total:cpu-seconds';
 export const GC_IDLE_CPU = '/cpu/classes/gc/mark/idle:cpu-seconds';
 /** `/cpu/classes/total:cpu-seconds`. */
 export const TOTAL_CPU = '/cpu/classes/total:cpu-seconds';
+/** `/cpu/classes/scavenge/total:cpu-seconds`. */
+export const SCAVENGE_CPU = '/cpu/classes/scavenge/total:cpu-seconds';
+/** `/cpu/classes/idle:cpu-seconds`. */
+export const IDLE_CPU = '/cpu/classes/idle:cpu-seconds';
+/** `/cpu/classes/user:cpu-seconds`. */
+export const USER_CPU = '/cpu/classes/user:cpu-seconds';
 /** `/gc/cycles/total:gc-cycles`. */
 export const GC_CYCLES = '/gc/cycles/total:gc-cycles';
 
@@ -36,7 +47,10 @@ export type GcCpuFraction =
        * runtime's description says to subtract to get compulsory GC CPU time); undefined when that metric is absent.
        */
       readonly compulsoryFraction: number | undefined;
-      /** The increase of /cpu/classes/gc/total:cpu-seconds. */
+      /**
+       * The increase of the GC CPU time as of each snapshot's last mark termination (see the module comment): of
+       * `total − scavenge/total − idle − user` when the snapshots have those, else of /cpu/classes/gc/total.
+       */
       readonly gcSeconds: number;
       /** The increase of /cpu/classes/total:cpu-seconds. */
       readonly totalSeconds: number;
@@ -72,6 +86,15 @@ function uint(v: MetricValue | undefined): bigint | undefined {
   return v?.kind === 'Uint64' ? v.value : undefined;
 }
 
+/** The GC CPU seconds as of the last mark termination: the total minus its other parts, when present. */
+function gcAsOfLastCycle(s: Snapshot, gc: number, total: number): number {
+  const scavenge = float(s.values.get(SCAVENGE_CPU));
+  const idle = float(s.values.get(IDLE_CPU));
+  const user = float(s.values.get(USER_CPU));
+  if (scavenge === undefined || idle === undefined || user === undefined) return gc;
+  return total - scavenge - idle - user;
+}
+
 /**
  * The fraction of CPU time spent in the GC between snapshot `a` and the later snapshot `b` of one process, from the
  * increase of /cpu/classes/gc/total:cpu-seconds over that of /cpu/classes/total:cpu-seconds — only when a GC cycle
@@ -95,13 +118,13 @@ export function gcCpuFraction(a: Snapshot, b: Snapshot): GcCpuFraction {
   const cycles = c1 - c0;
   if (cycles < 0n) return { status: 'inconsistent', reason: `${GC_CYCLES} went down (${c0} → ${c1})` };
   if (cycles === 0n) return { status: 'stale', cycles };
-  const gcSeconds = g1 - g0;
+  const gcSeconds = gcAsOfLastCycle(b, g1, t1) - gcAsOfLastCycle(a, g0, t0);
   const totalSeconds = t1 - t0;
   // Written so that NaN fails the checks too.
-  if (!(gcSeconds >= 0)) return { status: 'inconsistent', reason: `${GC_CPU} did not grow (${g0} → ${g1})` };
+  if (!(gcSeconds >= 0)) return { status: 'inconsistent', reason: `the GC CPU time went down by ${-gcSeconds} s (${GC_CPU}: ${g0} → ${g1})` };
   if (!(totalSeconds > 0)) return { status: 'inconsistent', reason: `${TOTAL_CPU} did not grow (${t0} → ${t1}) across ${cycles} GC cycles` };
   if (!(gcSeconds <= totalSeconds))
-    return { status: 'inconsistent', reason: `${GC_CPU} grew by ${gcSeconds} s, more than ${TOTAL_CPU} (${totalSeconds} s)` };
+    return { status: 'inconsistent', reason: `the GC CPU time grew by ${gcSeconds} s, more than ${TOTAL_CPU} (${totalSeconds} s)` };
   const i0 = float(a.values.get(GC_IDLE_CPU));
   const i1 = float(b.values.get(GC_IDLE_CPU));
   let compulsoryFraction: number | undefined;

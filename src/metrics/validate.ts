@@ -49,15 +49,15 @@ const CPU_TOTAL = '/cpu/classes/total:cpu-seconds';
 const CPU_PAUSE = '/cpu/classes/gc/pause:cpu-seconds';
 
 /**
- * Whether the grand CPU total of this Go version may trail its parts (Go 1.22+, or an unknown version). The runtime
- * adds each GC pause's CPU time to /cpu/classes/gc/pause and gc/total when the pause ends (from Go 1.22 the sweep
- * termination pause too, at the start of a cycle), but recomputes total, idle and user only at mark termination:
- * while a cycle runs, gc/total + scavenge/total + idle + user exceeds total by the pauses since the last mark
- * termination — at most /cpu/classes/gc/pause. Go 1.20 and 1.21 add every pause at mark termination: exact there.
+ * Whether the grand CPU total of this Go version may trail its parts (Go 1.21+, or an unknown version). From Go
+ * 1.21 the runtime adds a cycle's sweep-termination pause to /cpu/classes/gc/pause and gc/total when the pause ends,
+ * but recomputes total, idle and user only at mark termination: while a cycle runs, gc/total + scavenge/total +
+ * idle + user exceeds total by the pause CPU since the last mark termination — at most /cpu/classes/gc/pause.
+ * Go 1.20 adds every pause at mark termination: exact there.
  */
 function pauseSlack(goVersion: string | undefined): boolean {
   const m = goVersion === undefined ? null : /(?:^|\s|go)1\.(\d+)/.exec(goVersion);
-  return m === null || Number(m[1]) >= 22;
+  return m === null || Number(m[1]) >= 21;
 }
 
 const MEMORY_TOTAL = '/memory/classes/total:bytes';
@@ -109,7 +109,7 @@ export function memoryClassLeaves(goVersion?: string): string[] {
  *   /memory/classes/total:bytes (the runtime computes both from one consistent set of statistics);
  * - `cpu-classes-sum`: /cpu/classes/gc/total = assist + dedicated + idle + pause; scavenge/total = assist +
  *   background (within {@link CPU_RELATIVE_TOLERANCE}); total = gc/total + scavenge/total + idle + user, exactly so
- *   (within the tolerance) in Go 1.20–1.21; from Go 1.22 the parts may exceed the total by at most
+ *   (within the tolerance) in Go 1.20; from Go 1.21 the parts may exceed the total by at most
  *   /cpu/classes/gc/pause, since the pauses of a running cycle are counted before the total is recomputed;
  * - `allocs-ge-frees`: /gc/heap/allocs ≥ /gc/heap/frees, in bytes and in objects;
  * - `heap-live`: /gc/heap/objects:objects = allocs:objects − frees:objects, and /memory/classes/heap/objects:bytes
@@ -169,7 +169,7 @@ export function validate(snapshot: Snapshot, options: ValidateOptions = {}): Vio
       scale = Math.max(scale, Math.abs(x));
     }
     const tol = CPU_RELATIVE_TOLERANCE * scale;
-    // The grand total of Go 1.22+ may trail its parts by the pauses of a cycle still running (see CPU_PAUSE_SLACK).
+    // The grand total of Go 1.21+ may trail its parts by the pauses of a cycle still running (see pauseSlack).
     const slack = totalName === CPU_TOTAL && pauseSlack(goVersion) ? f(CPU_PAUSE) : 0;
     if (slack === undefined) continue;
     const excess = sum - t;
