@@ -13,11 +13,14 @@
 // program of the programs-trace module (see recordTraces), "gosym" the gosym
 // program's executables (see recordGosym), "metrics-catalog" the
 // runtime/metrics catalogue printed by metricscat (see recordMetricsCatalog;
-// without -toolchains it also records metricsExtraToolchains). Recording a
+// without -toolchains it also records metricsExtraToolchains),
+// "metrics-snapshots" runtime/metrics snapshots with a client_golang scrape
+// and expvar of the programs-metrics modules (see recordMetricsSnapshots).
+// Recording a
 // set replaces that set's files and manifest entries for the toolchain and
 // keeps the others. A
 // set has an oldest toolchain (base Go 1.19, trace Go 1.22, gosym Go 1.13,
-// metrics-catalog Go 1.16);
+// metrics-catalog and metrics-snapshots Go 1.16);
 // an older one records nothing for it, and a toolchain that records only
 // some sets has the status "ok (gosym set only)" (say) in the manifest.
 //
@@ -125,7 +128,8 @@ var (
 	flagOut           = flag.String("out", filepath.Join("testdata", "fixtures"), "fixtures directory")
 	flagPrograms      = flag.String("programs", filepath.Join("testdata", "gen", "programs"), "fixture programs module directory")
 	flagTracePrograms = flag.String("trace-programs", filepath.Join("testdata", "gen", "programs-trace"), "trace fixture programs module directory")
-	flagSets          = flag.String("sets", "base,trace,gosym,metrics-catalog", "comma-separated fixture sets to record: base, trace, gosym, metrics-catalog")
+	flagMetrics       = flag.String("metrics-programs", filepath.Join("testdata", "gen", "programs-metrics"), "directory of the metrics-snapshots program modules")
+	flagSets          = flag.String("sets", "base,trace,gosym,metrics-catalog,metrics-snapshots", "comma-separated fixture sets to record: base, trace, gosym, metrics-catalog, metrics-snapshots")
 )
 
 // setPrograms names the programs of each fixture set: a manifest entry
@@ -135,6 +139,8 @@ var setPrograms = map[string][]string{
 	"trace":           {"tracework"},
 	"gosym":           {"gosym"},
 	"metrics-catalog": {"metricscat"},
+	// One program per client_golang version (see metrics_snapshots.go).
+	"metrics-snapshots": metricsSnapshotPrograms(),
 }
 
 // baseMinGo is the oldest toolchain of the base set: its programs use Go
@@ -142,20 +148,20 @@ var setPrograms = map[string][]string{
 const baseMinGo = "go1.19"
 
 // setOrder lists the sets in the order statuses name them.
-var setOrder = []string{"base", "trace", "gosym", "metrics-catalog"}
+var setOrder = []string{"base", "trace", "gosym", "metrics-catalog", "metrics-snapshots"}
 
 func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "record: "+format+"\n", args...) }
 	flag.Parse()
 	if flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace,gosym,metrics-catalog] [-out dir] [-programs dir] [-trace-programs dir]")
+		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace,gosym,metrics-catalog,metrics-snapshots] [-out dir] [-programs dir] [-trace-programs dir] [-metrics-programs dir]")
 		os.Exit(2)
 	}
 	sets := map[string]bool{}
 	for _, s := range strings.Split(*flagSets, ",") {
 		s = strings.TrimSpace(s)
 		if _, ok := setPrograms[s]; !ok {
-			log("unknown fixture set %q (want base, trace, gosym, metrics-catalog)", s)
+			log("unknown fixture set %q (want base, trace, gosym, metrics-catalog, metrics-snapshots)", s)
 			os.Exit(2)
 		}
 		sets[s] = true
@@ -168,6 +174,11 @@ func main() {
 	tracePrograms, err := moduleDir(*flagTracePrograms)
 	if err != nil {
 		log("trace fixture programs module not found (run from the repository root): %v", err)
+		os.Exit(1)
+	}
+	metricsPrograms, err := filepath.Abs(*flagMetrics)
+	if err != nil {
+		log("%v", err)
 		os.Exit(1)
 	}
 	outDir, err := filepath.Abs(*flagOut)
@@ -202,7 +213,7 @@ func main() {
 	var statuses []toolchainStatus
 	for _, j := range jobs {
 		tc, sets, newest := j.toolchain, j.sets, j.newest
-		r := &recorder{toolchain: tc, programs: programs, tracePrograms: tracePrograms, outDir: outDir, sets: sets, log: log}
+		r := &recorder{toolchain: tc, programs: programs, tracePrograms: tracePrograms, metricsPrograms: metricsPrograms, outDir: outDir, sets: sets, log: log}
 		ver, entries, err := r.record(newest, man)
 		if err != nil {
 			log("%s: skipped: %v", tc, err)
@@ -252,12 +263,13 @@ func main() {
 }
 
 type recorder struct {
-	toolchain     string // as listed: "go1.19" or a GOTOOLCHAIN value
-	programs      string // absolute path of the programs module
-	tracePrograms string // absolute path of the programs-trace module
-	outDir        string // absolute path of testdata/fixtures
-	sets          map[string]bool
-	log           func(string, ...any)
+	toolchain       string // as listed: "go1.19" or a GOTOOLCHAIN value
+	programs        string // absolute path of the programs module
+	tracePrograms   string // absolute path of the programs-trace module
+	metricsPrograms string // absolute path of programs-metrics (one module per client_golang version)
+	outDir          string // absolute path of testdata/fixtures
+	sets            map[string]bool
+	log             func(string, ...any)
 
 	goCmd   string   // go command to run
 	env     []string // extra environment for every go command
@@ -430,6 +442,11 @@ func (r *recorder) record(newest bool, man *manifest) (string, []entry, error) {
 	}
 	if r.sets["metrics-catalog"] {
 		if err := r.recordMetricsCatalog(ver, tmp, host, add); err != nil {
+			return ver, nil, err
+		}
+	}
+	if r.sets["metrics-snapshots"] {
+		if err := r.recordMetricsSnapshots(ver, tmp, host, add); err != nil {
 			return ver, nil, err
 		}
 	}
