@@ -20,14 +20,15 @@ export interface DeltaOptions {
   readonly goVersion?: string;
 }
 
-/** A cumulative scalar (a counter: `/gc/heap/allocs:bytes`, `/cpu/classes/user:cpu-seconds`) that did not go down. */
+/**
+ * A scalar the catalogue says is cumulative (a counter: `/gc/heap/allocs:bytes`, `/cpu/classes/user:cpu-seconds`)
+ * that did not go down.
+ */
 export interface CounterDelta {
   /** Discriminant. */
   readonly type: 'counter';
   /** The metric's name. */
   readonly name: string;
-  /** Whether the catalogue of the version knows the metric (always true here: unknown scalars are gauges). */
-  readonly described: true;
   /** `after − before`, ≥ 0: a `bigint` for Uint64 counters, a `number` for Float64 ones. */
   readonly delta: bigint | number;
   /** The earlier value. */
@@ -39,8 +40,10 @@ export interface CounterDelta {
 }
 
 /**
- * A cumulative scalar whose later value is below the earlier one: the process restarted, or the snapshots are
- * given in the wrong order. No delta is given, on purpose.
+ * A cumulative scalar whose later value is below the earlier one (or NaN on one side): the process restarted, the
+ * snapshots are given in the wrong order, or — Go 1.16–1.18 only — `/gc/heap/allocs:bytes` / `:objects`, which those
+ * releases count ahead (a span's free slots when a P takes it) and take back when the P's cache is flushed. No
+ * delta is given, on purpose.
  */
 export interface CounterDecrease {
   /** Discriminant. */
@@ -90,7 +93,10 @@ export interface HistogramDelta {
   readonly samples: bigint;
 }
 
-/** A histogram with the same buckets on both sides where some bucket count went down (a restart, or reversed order). */
+/**
+ * A histogram with the same buckets on both sides where some bucket count went down: a restart, reversed order, or
+ * `/gc/heap/allocs-by-size:bytes` of Go 1.16–1.18 (counted ahead, as {@link CounterDecrease} says).
+ */
 export interface HistogramDecrease {
   /** Discriminant. */
   readonly type: 'histogram-decrease';
@@ -209,7 +215,7 @@ export function metricDelta(name: string, before: MetricValue, after: MetricValu
     // A NaN change (NaN on one side) is no increase: reported as a decrease, the explicit "no delta" case.
     if (change < 0 || (kind === 'Float64' && Number.isNaN(change)))
       return { type: 'counter-decrease', name, before: x, after: y, kind };
-    return { type: 'counter', name, described: true, delta: change, before: x, after: y, kind };
+    return { type: 'counter', name, delta: change, before: x, after: y, kind };
   }
   return { type: 'gauge', name, described: cumulative !== undefined, value: y, before: x, change, kind };
 }
