@@ -61,7 +61,7 @@ export type MappingSource =
   | 'memstats'
   /** The difference of two `go_memstats_*` series (e.g. heap in use − heap allocated = heap unused). */
   | 'memstats-difference'
-  /** `go_goroutines` (runtime.NumGoroutine) or the `_count` of `go_gc_duration_seconds` (NumGC). */
+  /** `go_goroutines` (runtime.NumGoroutine, Go ≤ 1.25) or the `_count` of `go_gc_duration_seconds` (NumGC). */
   | 'base';
 
 /** One runtime metric recovered from a scrape. */
@@ -136,6 +136,7 @@ const MEMSTATS_DIFFERENCES: ReadonlyArray<readonly [metric: string, minuend: str
 
 /** Why the other known families are no runtime metric. */
 const NOT_RUNTIME_METRICS: ReadonlyMap<string, string> = new Map([
+  ['go_goroutines', 'runtime.NumGoroutine: /sched/goroutines:goroutines up to Go 1.25; from Go 1.26 that metric counts system goroutines too (and without a Go version this cannot be told)'],
   ['go_threads', 'OS threads of the process (or threads created, in old client_golang): no runtime metric counts them'],
   ['go_info', 'the Go version: the snapshot goVersion'],
   ['go_memstats_last_gc_time_seconds', 'MemStats.LastGC: no runtime metric holds the time of the last GC'],
@@ -301,7 +302,8 @@ function valueOf(f: MetricFamily, kind: MetricKind): { value: MetricValue; round
  *   the runtime boundary it stands for, the first boundary −Inf (Prometheus' lowest bucket has no lower bound;
  *   the runtime's own first boundary is lost), the last +Inf, and per-bucket counts (Prometheus' are cumulative).
  * - `go_memstats_*`: only those equal to one runtime metric, and differences of two that equal one; the others
- *   are listed in `unmapped` with the reason. `go_goroutines` gives `/sched/goroutines:goroutines` and
+ *   are listed in `unmapped` with the reason. `go_goroutines` gives `/sched/goroutines:goroutines` up to Go 1.25
+ *   (from 1.26 the metric counts system goroutines too), and
  *   `go_gc_duration_seconds_count` gives `/gc/cycles/total:gc-cycles` (NumGC); the pause quantiles are over the
  *   last 256 pauses only and match no runtime metric. A runtime/metrics-derived series wins over these.
  *
@@ -395,8 +397,11 @@ export function fromClientGolang(families: Iterable<MetricFamily>, options: Clie
     if (x === undefined || y === undefined || x.value < y.value) continue;
     fallback(metric, [a, b], 'memstats-difference', { value: x.value - y.value, rounded: x.rounded || y.rounded });
   }
+  // runtime.NumGoroutine counts user goroutines; /sched/goroutines:goroutines did too until Go 1.26, which
+  // counts system goroutines in it as well.
+  const minor = goVersion === undefined ? undefined : /^(?:devel )?go1\.(\d+)/.exec(goVersion)?.[1];
   const goroutines = scalarFamily('go_goroutines');
-  if (goroutines !== undefined) fallback('/sched/goroutines:goroutines', ['go_goroutines'], 'base', goroutines);
+  if (goroutines !== undefined && minor !== undefined && Number(minor) <= 25) fallback('/sched/goroutines:goroutines', ['go_goroutines'], 'base', goroutines);
   const gc = byName.get('go_gc_duration_seconds');
   const gcCount = gc?.samples.find((s) => s.name === 'go_gc_duration_seconds_count')?.value;
   if (gcCount !== undefined) {

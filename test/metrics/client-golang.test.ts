@@ -112,6 +112,10 @@ group('fromClientGolang on synthetic scrapes', () => {
     expect(r.snapshot.values.get('/memory/classes/heap/unused:bytes')).toEqual({ kind: 'Uint64', value: 500n });
     expect(r.snapshot.values.get('/sched/goroutines:goroutines')).toEqual({ kind: 'Uint64', value: 7n });
     expect(r.unmapped).toEqual(['go_memstats_mallocs_total', 'go_threads']);
+    // From Go 1.26 /sched/goroutines:goroutines counts system goroutines, runtime.NumGoroutine does not.
+    const now = fromClientGolang(parsePrometheus('go_goroutines 7\n'), { goVersion: 'go1.26.8' });
+    expect(now.snapshot.values.size).toBe(0);
+    expect(now.unmapped).toEqual(['go_goroutines']);
     // A Go 1.16 process has no /gc/heap/allocs:bytes although MemStats.TotalAlloc is exposed.
     const old = fromClientGolang(parsePrometheus('go_memstats_alloc_bytes_total 5\n'), { goVersion: 'go1.16.15' });
     expect(old.snapshot.values.size).toBe(0);
