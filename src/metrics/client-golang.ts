@@ -3,7 +3,7 @@
  *
  * Three kinds of `go_*` series leave a process through client_golang:
  * - series derived from runtime/metrics (client_golang ≥ 1.12 on Go ≥ 1.17: all of them with
- *   `WithGoCollectorRuntimeMetrics(MetricsAll)`, a few by default since 1.14). Their names follow one rule
+ *   `WithGoCollectorRuntimeMetrics(MetricsAll)`, three by default in recent releases). Their names follow one rule
  *   ({@link clientGolangName}); the rule loses `/` versus `-`, so it is inverted through the catalogue, and the
  *   HELP text's "Sourced from /x/y:unit." (client_golang ≥ 1.21) decides when present;
  * - `go_memstats_*`, computed from runtime/metrics (client_golang ≥ 1.12 on Go ≥ 1.17) or from
