@@ -55,7 +55,45 @@ group('clientGolangName', () => {
   });
 });
 
+/** The float64 just below x, as Go's math.Nextafter(x, -Inf) (client_golang writes each boundary so). */
+function below(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  const bits = v.getBigUint64(0);
+  v.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
+  return v.getFloat64(0);
+}
+
 group('fromClientGolang on synthetic scrapes', () => {
+  // A runtime histogram (lower-inclusive boundaries, −Inf first, +Inf last), some of its boundaries kept as
+  // client_golang keeps them (a subset; the rest merged into the bucket below), exposed as Prometheus writes it
+  // (cumulative counts, each kept boundary as the float64 below it): the mapping gives the kept boundaries and the
+  // merged per-bucket counts.
+  const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 });
+  test.prop([fc.uniqueArray(finite, { minLength: 1, maxLength: 12, comparator: (a, b) => a === b || (a === 0 && b === 0) }), fc.array(fc.nat(1000), { minLength: 13, maxLength: 13 }), fc.array(fc.boolean(), { minLength: 13, maxLength: 13 })])(
+    'a re-bucketed histogram comes back with the kept boundaries and the merged counts',
+    (inner, counts, keep) => {
+      const bounds = [-Infinity, ...inner.map((x) => (Object.is(x, -0) ? 0 : x)).sort((a, b) => a - b), Infinity];
+      const runtimeCounts = counts.slice(0, bounds.length - 1);
+      const kept = [-Infinity, ...bounds.slice(1, -1).filter((_, i) => keep[i]), Infinity];
+      const merged = kept.slice(1).map(() => 0);
+      runtimeCounts.forEach((c, i) => {
+        const j = kept.findIndex((k, n) => n < kept.length - 1 && k <= bounds[i]! && bounds[i + 1]! <= kept[n + 1]!);
+        merged[j]! += c;
+      });
+      let cum = 0;
+      const lines = ['# TYPE go_sched_latencies_seconds histogram'];
+      kept.slice(1).forEach((k, j) => {
+        cum += merged[j]!;
+        lines.push(`go_sched_latencies_seconds_bucket{le="${k === Infinity ? '+Inf' : String(below(k))}"} ${cum}`);
+      });
+      lines.push(`go_sched_latencies_seconds_count ${cum}`, '');
+      const got = fromClientGolang(parsePrometheus(lines.join('\n')), { goVersion: 'go1.26.8' }).snapshot.values.get('/sched/latencies:seconds');
+      expect(got).toEqual({ kind: 'Float64Histogram', buckets: kept, counts: merged.map(BigInt) });
+    },
+  );
+
   it('reads u64 values exactly below 2^53 and flags the rounded ones above', () => {
     const text = [
       '# TYPE go_gc_gomemlimit_bytes gauge',
