@@ -7,24 +7,10 @@ import { describe as group, expect, it } from 'vitest';
 import { catalog } from '../../src/metrics/catalog.js';
 import { clientGolangName, fromClientGolang } from '../../src/metrics/client-golang.js';
 import { parsePrometheus, type MetricFamily } from '../../src/metrics/prometheus.js';
-import type { Float64HistogramValue, MetricValue, Snapshot } from '../../src/metrics/snapshot.js';
+import type { Float64HistogramValue, Snapshot } from '../../src/metrics/snapshot.js';
+import { parseSnapshotJson } from '../../src/metrics/snapshot-json.js';
 import { decodeUtf8 } from '../../src/internal/utf8.js';
 import { fixtureBytes, loadManifest } from '../support/fixtures.js';
-
-/** A canonical JSON float: a number, or "NaN" / "+Inf" / "-Inf". */
-const float = (x: unknown): number => (x === 'NaN' ? NaN : x === '+Inf' ? Infinity : x === '-Inf' ? -Infinity : (x as number));
-
-/** One line of a snapshots file (canonical JSON, docs/oracle.md), read with JSON.parse: floats are shortest round-trip text, so exact. */
-function snapshotOf(line: string): Snapshot {
-  const o = JSON.parse(line) as { goVersion?: string; metrics: Record<string, { kind: string; value?: unknown; buckets?: unknown[]; counts?: string[] }> };
-  const values = new Map<string, MetricValue>();
-  for (const [name, v] of Object.entries(o.metrics)) {
-    if (v.kind === 'Uint64') values.set(name, { kind: 'Uint64', value: BigInt(v.value as string) });
-    else if (v.kind === 'Float64') values.set(name, { kind: 'Float64', value: float(v.value) });
-    else values.set(name, { kind: 'Float64Histogram', buckets: v.buckets!.map(float), counts: v.counts!.map((c) => BigInt(c)) });
-  }
-  return { ...(o.goVersion !== undefined ? { goVersion: o.goVersion } : {}), values };
-}
 
 interface Recording {
   id: string;
@@ -46,8 +32,8 @@ function recordings(): Recording[] {
     out.push({
       id: `${stem} (${f.kind ?? f.program})`,
       families: parsePrometheus(fixtureBytes(f)),
-      before: snapshotOf(lines[0]!),
-      after: snapshotOf(lines[lines.length - 1]!),
+      before: parseSnapshotJson(lines[0]!),
+      after: parseSnapshotJson(lines[lines.length - 1]!),
     });
   }
   return out;

@@ -9,29 +9,19 @@ import { join } from 'node:path';
 import { describe as group, expect, it } from 'vitest';
 import { catalog } from '../../src/metrics/catalog.js';
 import { fromOtel, otelRuntimeMetrics, type OtelPoint } from '../../src/metrics/otel.js';
-import type { MetricValue } from '../../src/metrics/snapshot.js';
+import type { Snapshot } from '../../src/metrics/snapshot.js';
+import { parseSnapshotJson } from '../../src/metrics/snapshot-json.js';
 import { FIXTURES } from '../support/fixtures.js';
 
-const float = (x: unknown): number => (x === 'NaN' ? NaN : x === '+Inf' ? Infinity : x === '-Inf' ? -Infinity : (x as number));
-
-/** A line of canonical snapshot JSON, read with JSON.parse (floats are shortest round-trip text: exact). */
-function values(line: string): { goVersion: string; values: Map<string, MetricValue> } {
-  const o = JSON.parse(line) as { goVersion: string; metrics: Record<string, { kind: string; value?: unknown; buckets?: unknown[]; counts?: string[] }> };
-  const out = new Map<string, MetricValue>();
-  for (const [name, v] of Object.entries(o.metrics)) {
-    if (v.kind === 'Uint64') out.set(name, { kind: 'Uint64', value: BigInt(v.value as string) });
-    else if (v.kind === 'Float64') out.set(name, { kind: 'Float64', value: float(v.value) });
-    else out.set(name, { kind: 'Float64Histogram', buckets: v.buckets!.map(float), counts: v.counts!.map((c) => BigInt(c)) });
-  }
-  return { goVersion: o.goVersion, values: out };
-}
-
 const dir = join(FIXTURES, 'go1.26.8');
-type Values = ReturnType<typeof values>;
-const [outerBefore, before, after, outerAfter] = readFileSync(join(dir, 'metrics-otel.snapshots.json'), 'utf8').trim().split('\n').map(values) as [Values, Values, Values, Values];
+type Values = Snapshot & { goVersion: string };
+const [outerBefore, before, after, outerAfter] = readFileSync(join(dir, 'metrics-otel.snapshots.json'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => parseSnapshotJson(l)) as [Values, Values, Values, Values];
 const points = (JSON.parse(readFileSync(join(dir, 'metrics-otel.points.json'), 'utf8')) as { points: OtelPoint[] }).points;
 
-const u64 = (s: { values: Map<string, MetricValue> }, name: string): bigint => {
+const u64 = (s: Snapshot, name: string): bigint => {
   const v = s.values.get(name);
   if (v?.kind !== 'Uint64') throw new Error(`${name} is not a Uint64 of the snapshot`);
   return v.value;
