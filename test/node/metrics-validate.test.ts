@@ -12,25 +12,8 @@ import { fixtureBytes, haveFixtures, loadManifest } from '../support/fixtures.js
 import { memoryClassLeaves, validate } from '../../src/metrics/validate.js';
 import { delta } from '../../src/metrics/derive.js';
 import { gcCpuFraction, GC_CYCLES } from '../../src/metrics/derive-gc.js';
-import type { MetricValue, Snapshot } from '../../src/metrics/snapshot.js';
-
-// A small reader of the canonical snapshot JSON, until src/metrics/snapshot-json.ts is on main.
-type JsonNumber = number | 'NaN' | '+Inf' | '-Inf';
-type JsonValue =
-  | { kind: 'Uint64'; value: string }
-  | { kind: 'Float64'; value: JsonNumber }
-  | { kind: 'Float64Histogram'; buckets: JsonNumber[]; counts: string[] };
-const num = (x: JsonNumber): number => (typeof x === 'number' ? x : x === '+Inf' ? Infinity : x === '-Inf' ? -Infinity : NaN);
-function parseSnapshot(line: string): Snapshot {
-  const j = JSON.parse(line) as { goVersion?: string; time?: string; metrics: Record<string, JsonValue> };
-  const values = new Map<string, MetricValue>();
-  for (const [name, v] of Object.entries(j.metrics)) {
-    if (v.kind === 'Uint64') values.set(name, { kind: 'Uint64', value: BigInt(v.value) });
-    else if (v.kind === 'Float64') values.set(name, { kind: 'Float64', value: num(v.value) });
-    else values.set(name, { kind: 'Float64Histogram', buckets: v.buckets.map(num), counts: v.counts.map((c) => BigInt(c)) });
-  }
-  return { ...(j.goVersion !== undefined ? { goVersion: j.goVersion } : {}), ...(j.time !== undefined ? { time: BigInt(j.time) } : {}), values };
-}
+import { parseSnapshotJson } from '../../src/metrics/snapshot-json.js';
+import type { Snapshot } from '../../src/metrics/snapshot.js';
 
 // The manifest's `metrics-snapshots` fixtures (the Fixture type lists that format once the lead adds it).
 const fixtures = haveFixtures ? loadManifest().fixtures.filter((f) => (f.format as string) === 'metrics-snapshots') : [];
@@ -40,7 +23,7 @@ const load = (path: string): Snapshot[] =>
     .decode(fixtureBytes(fixtures.find((f) => f.path === path)!))
     .split('\n')
     .filter((l) => l !== '')
-    .map(parseSnapshot);
+    .map(parseSnapshotJson);
 
 const minorOf = (s: Snapshot): number => Number(/^go1\.(\d+)/.exec(s.goVersion ?? '')?.[1]);
 
