@@ -141,6 +141,7 @@ var setPrograms = map[string][]string{
 	"metrics-catalog": {"metricscat"},
 	// One program per client_golang version (see metrics_snapshots.go).
 	"metrics-snapshots": metricsSnapshotPrograms(),
+	"core":              {coreProgram},
 }
 
 // baseMinGo is the oldest toolchain of the base set: its programs use Go
@@ -148,7 +149,7 @@ var setPrograms = map[string][]string{
 const baseMinGo = "go1.19"
 
 // setOrder lists the sets in the order statuses name them.
-var setOrder = []string{"base", "trace", "gosym", "metrics-catalog", "metrics-snapshots"}
+var setOrder = []string{"base", "trace", "gosym", "metrics-catalog", "metrics-snapshots", "core"}
 
 func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "record: "+format+"\n", args...) }
@@ -447,6 +448,11 @@ func (r *recorder) record(newest bool, man *manifest) (string, []entry, error) {
 	}
 	if r.sets["metrics-snapshots"] {
 		if err := r.recordMetricsSnapshots(ver, tmp, host, add); err != nil {
+			return ver, nil, err
+		}
+	}
+	if r.sets["core"] {
+		if err := r.recordCore(ver, tmp, host, add); err != nil {
 			return ver, nil, err
 		}
 	}

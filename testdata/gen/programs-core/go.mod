@@ -1,0 +1,3 @@
+module godiag.dev/testdata/gen/programs-core
+
+go 1.22
