@@ -142,35 +142,38 @@ export function permText(p: Permissions): string {
 class Splice {
   pieces: Piece[] = [];
 
+  /** Index of the first piece ending after `addr` (pieces are sorted, so their ends are too). */
+  private firstEndingAfter(addr: bigint): number {
+    let lo = 0;
+    let hi = this.pieces.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.pieces[mid]!.end <= addr) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   add(p: Piece): void {
     if (p.end <= p.start) return;
-    const out: Piece[] = [];
-    let inserted = false;
-    for (const q of this.pieces) {
-      if (q.end <= p.start || q.start >= p.end) {
-        if (!inserted && q.start >= p.end) {
-          out.push(p);
-          inserted = true;
-        }
-        out.push(q);
-        continue;
-      }
-      if (q.start < p.start) out.push({ ...q, end: p.start });
-      if (!inserted) {
-        out.push(p);
-        inserted = true;
-      }
-      if (q.end > p.end) out.push(shift({ ...q }, p.end));
-    }
-    if (!inserted) out.push(p);
-    this.pieces = out;
+    // Cores list their segments in address order: most additions land past the end.
+    const i = this.firstEndingAfter(p.start);
+    let j = i;
+    const replaced: Piece[] = [];
+    while (j < this.pieces.length && this.pieces[j]!.start < p.end) j++;
+    const first = this.pieces[i];
+    if (i < j && first!.start < p.start) replaced.push({ ...first!, end: p.start });
+    replaced.push(p);
+    const last = this.pieces[j - 1];
+    if (i < j && last!.end > p.end) replaced.push(shift({ ...last! }, p.end));
+    this.pieces.splice(i, j - i, ...replaced);
   }
 
   /** Splits pieces at `addr` so that no piece straddles it. */
   splitAt(addr: bigint): void {
-    const i = this.pieces.findIndex((q) => q.start < addr && addr < q.end);
-    if (i < 0) return;
-    const q = this.pieces[i]!;
+    const i = this.firstEndingAfter(addr);
+    const q = this.pieces[i];
+    if (q === undefined || !(q.start < addr && addr < q.end)) return;
     this.pieces.splice(i, 1, { ...q, end: addr }, shift({ ...q }, addr));
   }
 }
@@ -211,9 +214,25 @@ export function buildImage(inputs: ImageInputs): Mapping[] {
     s.splitAt(f.start);
     s.splitAt(f.end);
   }
+  const files = [...inputs.files].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const fileAt = (p: Piece): FileMapping | undefined => {
+    // The last mapping starting at or before the piece; pieces were split at every mapping boundary.
+    let lo = 0;
+    let hi = files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (files[mid]!.start <= p.start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo - 1; k >= 0 && k >= lo - 8; k--) {
+      const m = files[k]!;
+      if (m.start <= p.start && p.end <= m.end) return m;
+    }
+    return undefined;
+  };
   const out: Mapping[] = [];
   for (const p of s.pieces) {
-    const f = inputs.files.find((m) => m.start <= p.start && p.end <= m.end);
+    const f = fileAt(p);
     const file = f === undefined ? undefined : { path: f.path, offset: f.fileOffset + (p.start - f.start) };
     let backing: Backing;
     if (p.backing !== 'absent') {
