@@ -49,3 +49,5 @@ export { metricsFromTrace, metricsFromTraceSync } from './from-trace.js';
 export type { MetricsFromTraceOptions } from './from-trace.js';
 export { readSnapshots, parseSnapshotJson, snapshotJson } from './snapshot-json.js';
 export type { SnapshotJsonOptions } from './snapshot-json.js';
+export { fromExpvar, parseExpvarJson, EXPVAR_MAPPINGS } from './expvar.js';
+export type { ExpvarJson, ExpvarMapping, ExpvarOptions, ExpvarSnapshot } from './expvar.js';
