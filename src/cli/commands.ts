@@ -51,8 +51,10 @@ const demoCommand: Command = {
       fixtures: { path: string; goVersion: string; kind?: string; format: string }[];
     };
     const newest = manifest.fixtures.map((f) => f.goVersion).sort(compareGoVersions).at(-1);
-    // The gosym program's own output (its runtime frames, beside each executable) is an oracle input, not a sample.
-    const samples = manifest.fixtures.filter((f) => f.goVersion === newest && f.format !== 'gosym-callers');
+    // Programs' own outputs recorded beside the samples (the gosym program's runtime frames, gdb's and the runtime's
+    // view of a core, metrics.All()) are oracle inputs, not samples of a format.
+    const oracleInputs = new Set(['gosym-callers', 'core-gdb', 'core-goroutines', 'metrics-catalog']);
+    const samples = manifest.fixtures.filter((f) => f.goVersion === newest && !oracleInputs.has(f.format));
     io.stdout.write(`godiag demo: ${samples.length} sample files recorded with ${newest ?? 'no toolchain'}\n\n`);
     for (const f of samples) {
       const path = join(dir, f.path);
@@ -86,6 +88,15 @@ const demoCommand: Command = {
       io.stdout.write(`\ngodiag trace events --kind Log ${path}  (the first 2 of ${kinds.get('Log') ?? 0})\n`);
       io.stdout.write(logs.map((l) => l.replace(/^/gm, '  ')).join('\n') + '\n');
       io.stdout.write(`  events by kind: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
+    }
+    const snapshots = samples.find((f) => f.format === 'metrics-snapshots' && f.path.includes('metrics-current'));
+    if (snapshots) {
+      const path = join(dir, snapshots.path);
+      const out: string[] = [];
+      await metricsCommands.diff!.run([path], { ...io, stdout: { write: (t: string) => (out.push(t), true) } as unknown as NodeJS.WritableStream });
+      const lines = out.join('').trimEnd().split('\n');
+      io.stdout.write(`\ngodiag metrics diff ${path}  (the first 6 lines of ${lines.length})\n`);
+      io.stdout.write(lines.slice(0, 6).map((l) => `  ${l}\n`).join(''));
     }
     if (newest !== undefined) {
       const metrics = catalog({ goVersion: newest });
