@@ -21,6 +21,7 @@ import {
   parsePrPsInfo,
   parsePrStatus,
   parseSigInfo,
+  signalName,
   type AuxvEntry,
   type MappedFiles,
   type NoteBuildIds,
@@ -86,7 +87,11 @@ export interface CoreThread {
   pc: bigint;
   /** The stack pointer (rsp, sp). */
   sp: bigint;
-  /** The signal this thread received, when the core records one for it (`NT_SIGINFO` after its status). */
+  /**
+   * The signal this thread received, when the core records one for it: the `NT_SIGINFO` after its status
+   * (the kernel writes one, for the thread that dumped; gdb one per thread, `SIGSTOP` for an attached live
+   * process); in a core without any `NT_SIGINFO` (qemu-user's), the thread's `pr_cursig` with `pr_info`'s code.
+   */
   signal: SigInfo | undefined;
   /** The rest of `NT_PRSTATUS`: cursig, pending and blocked signals, ids, times. */
   status: Omit<PrStatus, 'regBytes' | 'regOffset'>;
@@ -304,10 +309,14 @@ export async function openCore(core: RandomAccessSource, options: OpenCoreOption
     }
   }
 
+  // Without any NT_SIGINFO (qemu-user's cores), a thread's pr_cursig is the signal it received: the
+  // kernel gives every thread the dumping signal, but always writes NT_SIGINFO too (since Linux 3.7).
+  const noSigInfo = pendingSig === undefined && statuses.every((x) => x.sig === undefined);
   const threads: CoreThread[] = statuses.map(({ st, sig }) => {
     const registers = layout === undefined ? {} : decodeRegisters(layout, st.regBytes, little, st.regOffset);
     const { regBytes: _r, regOffset: _o, ...status } = st;
-    const signal = sig !== undefined && sig.signo !== 0 ? sig : undefined;
+    let signal = sig !== undefined && sig.signo !== 0 ? sig : undefined;
+    if (noSigInfo && st.cursig !== 0) signal = { signo: st.cursig, name: signalName(st.cursig), errno: st.infoErrno, code: st.infoCode };
     return {
       tid: st.tid,
       registers,

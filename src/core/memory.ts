@@ -214,6 +214,11 @@ export function buildImage(inputs: ImageInputs): Mapping[] {
     s.splitAt(f.start);
     s.splitAt(f.end);
   }
+  // So that each piece lies inside or outside an executable segment's file bytes, for cores without NT_FILE.
+  for (const e of inputs.exeSegments) {
+    s.splitAt(e.vaddr);
+    s.splitAt(e.vaddr + e.filesz);
+  }
   const files = [...inputs.files].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const fileAt = (p: Piece): FileMapping | undefined => {
     // The last mapping starting at or before the piece; pieces were split at every mapping boundary.

@@ -33,6 +33,9 @@ import (
 //   - core-*.gdb.txt: gdb's "info threads" and every thread's "info
 //     registers" on the recorded core, a second reference for threads and
 //     registers.
+//   - linux-arm64/core-qemu.core.gz: the guest core qemu-user writes for the
+//     arm64 build crashing like the kernel core's (see recordCoreQemu); qemu
+//     writes no NT_FILE and no NT_SIGINFO.
 //
 // Only the Go 1.26 toolchain records the set (coreLang): cores are a few
 // hundred kilobytes to a megabyte compressed each.
@@ -117,7 +120,63 @@ func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
 	if err != nil {
 		return err
 	}
-	return r.addCore(add, host, rel, "core-gcore", exe, gcore, "corework -mode wait; gdb -nx -batch -p PID -ex 'gcore FILE'", dump, "corework -mode wait >FILE", gdb)
+	if err := r.addCore(add, host, rel, "core-gcore", exe, gcore, "corework -mode wait; gdb -nx -batch -p PID -ex 'gcore FILE'", dump, "corework -mode wait >FILE", gdb); err != nil {
+		return err
+	}
+	return r.recordCoreQemu(tmp, dir, add)
+}
+
+// recordCoreQemu records linux/arm64: corework cross-compiled and crashed
+// under qemu-user, which writes the guest's core itself
+// (qemu_<program>_<time>_<pid>.core) when RLIMIT_CORE allows; the kernel then
+// also writes qemu's own core, which is not kept. There is no gdb for arm64
+// here, so the set has no gdb text for it. Skipped, saying so, without
+// qemu-aarch64.
+func (r *recorder) recordCoreQemu(tmp, dir string, add addFunc) error {
+	qemu, err := exec.LookPath("qemu-aarch64")
+	if err != nil {
+		r.log("no linux/arm64 core: qemu-aarch64 is not installed (apt-get install qemu-user)")
+		return nil
+	}
+	t := target{"linux", "arm64"}
+	work := filepath.Join(tmp, "core", "qemu")
+	exe := filepath.Join(work, coreProgram)
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	args := []string{"build", "-trimpath", "-buildvcs=false", "-o", exe, "./" + coreProgram}
+	if _, err := r.goRunIn(dir, []string{"GOOS=linux", "GOARCH=arm64"}, args...); err != nil {
+		return err
+	}
+	buildCmd := r.envDesc + "GOWORK=off CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -trimpath -buildvcs=false -o " + coreProgram + " ./" + coreProgram
+	exeData, err := os.ReadFile(exe)
+	if err != nil {
+		return err
+	}
+	rel := t.goos + "-" + t.goarch + "/"
+	if err := add(rel+coreProgram+".gz", exeData, "gzip", "core-exe", t, coreProgram, "", buildCmd); err != nil {
+		return err
+	}
+	cmd := exec.Command(qemu, exe, "-mode", "crash")
+	cmd.Dir = work
+	cmd.Env = append(os.Environ(), "GOTRACEBACK=crash")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err == nil {
+		return errors.New("corework -mode crash under qemu-aarch64 exited without crashing")
+	}
+	matches, err := filepath.Glob(filepath.Join(work, "qemu_"+coreProgram+"_*.core"))
+	if err != nil || len(matches) != 1 {
+		return fmt.Errorf("qemu-aarch64 wrote %d guest cores, expected 1", len(matches))
+	}
+	data, err := os.ReadFile(matches[0])
+	if err != nil {
+		return err
+	}
+	if err := add(rel+"core-qemu.core.gz", data, "gzip", "core", t, coreProgram, "core-qemu", "GOTRACEBACK=crash qemu-aarch64 corework -mode crash (qemu-user's guest core, RLIMIT_CORE unlimited)"); err != nil {
+		return err
+	}
+	return add(rel+"core-qemu.goroutines.txt", stdout.Bytes(), "raw", "core-goroutines", t, coreProgram, "core-qemu", "GOTRACEBACK=crash qemu-aarch64 corework -mode crash >FILE")
 }
 
 // addCore adds a core, the goroutine dump printed by its process and gdb's
