@@ -31,7 +31,25 @@ export const GOLDENS = join(ROOT, 'testdata', 'goldens');
 /** One manifest entry, as written by testdata/gen/cmd/record. */
 export interface Fixture {
   path: string;
-  format: 'trace' | 'pprof' | 'pprof-text' | 'goroutine-dump' | 'elf' | 'macho' | 'pe' | 'gosym-callers' | 'metrics-catalog' | 'metrics-snapshots' | 'prometheus-text' | 'expvar';
+  format:
+    | 'trace'
+    | 'pprof'
+    | 'pprof-text'
+    | 'goroutine-dump'
+    | 'elf'
+    | 'macho'
+    | 'pe'
+    | 'gosym-callers'
+    | 'metrics-catalog'
+    | 'metrics-snapshots'
+    | 'prometheus-text'
+    | 'expvar'
+    | 'otel-points'
+    | 'metrics-otel-snapshots'
+    | 'core'
+    | 'core-exe'
+    | 'core-gdb'
+    | 'core-goroutines';
   goVersion: string;
   goos: string;
   goarch: string;

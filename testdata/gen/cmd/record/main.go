@@ -15,7 +15,10 @@
 // runtime/metrics catalogue printed by metricscat (see recordMetricsCatalog;
 // without -toolchains it also records metricsExtraToolchains),
 // "metrics-snapshots" runtime/metrics snapshots with a client_golang scrape
-// and expvar of the programs-metrics modules (see recordMetricsSnapshots).
+// and expvar of the programs-metrics modules (see recordMetricsSnapshots),
+// "metrics-otel" the OpenTelemetry runtime instrumentation's points between
+// snapshots (see recordMetricsOtel; Go 1.26 only), "core" core files of a
+// crashing program (see recordCore; not recorded unless asked for).
 // Recording a
 // set replaces that set's files and manifest entries for the toolchain and
 // keeps the others. A
@@ -129,7 +132,7 @@ var (
 	flagPrograms      = flag.String("programs", filepath.Join("testdata", "gen", "programs"), "fixture programs module directory")
 	flagTracePrograms = flag.String("trace-programs", filepath.Join("testdata", "gen", "programs-trace"), "trace fixture programs module directory")
 	flagMetrics       = flag.String("metrics-programs", filepath.Join("testdata", "gen", "programs-metrics"), "directory of the metrics-snapshots program modules")
-	flagSets          = flag.String("sets", "base,trace,gosym,metrics-catalog,metrics-snapshots", "comma-separated fixture sets to record: base, trace, gosym, metrics-catalog, metrics-snapshots")
+	flagSets          = flag.String("sets", "base,trace,gosym,metrics-catalog,metrics-snapshots,metrics-otel", "comma-separated fixture sets to record: base, trace, gosym, metrics-catalog, metrics-snapshots, metrics-otel, core")
 )
 
 // setPrograms names the programs of each fixture set: a manifest entry
@@ -142,6 +145,7 @@ var setPrograms = map[string][]string{
 	// One program per client_golang version (see metrics_snapshots.go).
 	"metrics-snapshots": metricsSnapshotPrograms(),
 	"core":              {coreProgram},
+	"metrics-otel":      {metricsOtelProgram},
 }
 
 // baseMinGo is the oldest toolchain of the base set: its programs use Go
@@ -149,20 +153,20 @@ var setPrograms = map[string][]string{
 const baseMinGo = "go1.19"
 
 // setOrder lists the sets in the order statuses name them.
-var setOrder = []string{"base", "trace", "gosym", "metrics-catalog", "metrics-snapshots", "core"}
+var setOrder = []string{"base", "trace", "gosym", "metrics-catalog", "metrics-snapshots", "metrics-otel", "core"}
 
 func main() {
 	log := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "record: "+format+"\n", args...) }
 	flag.Parse()
 	if flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace,gosym,metrics-catalog,metrics-snapshots] [-out dir] [-programs dir] [-trace-programs dir] [-metrics-programs dir]")
+		fmt.Fprintln(os.Stderr, "usage: record [-toolchains list] [-sets base,trace,gosym,metrics-catalog,metrics-snapshots,metrics-otel,core] [-out dir] [-programs dir] [-trace-programs dir] [-metrics-programs dir]")
 		os.Exit(2)
 	}
 	sets := map[string]bool{}
 	for _, s := range strings.Split(*flagSets, ",") {
 		s = strings.TrimSpace(s)
 		if _, ok := setPrograms[s]; !ok {
-			log("unknown fixture set %q (want base, trace, gosym, metrics-catalog, metrics-snapshots)", s)
+			log("unknown fixture set %q (want base, trace, gosym, metrics-catalog, metrics-snapshots, metrics-otel, core)", s)
 			os.Exit(2)
 		}
 		sets[s] = true
@@ -448,6 +452,11 @@ func (r *recorder) record(newest bool, man *manifest) (string, []entry, error) {
 	}
 	if r.sets["metrics-snapshots"] {
 		if err := r.recordMetricsSnapshots(ver, tmp, host, add); err != nil {
+			return ver, nil, err
+		}
+	}
+	if r.sets["metrics-otel"] {
+		if err := r.recordMetricsOtel(ver, tmp, host, add); err != nil {
 			return ver, nil, err
 		}
 	}
