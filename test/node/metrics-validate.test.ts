@@ -8,29 +8,21 @@
 
 import { describe, expect, it } from 'vitest';
 import { fc } from '@fast-check/vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { FIXTURES, fixtureBytes, haveFixtures, loadManifest } from '../support/fixtures.js';
+import { fixtureBytes, haveFixtures, loadManifest } from '../support/fixtures.js';
 import { memoryClassLeaves, validate } from '../../src/metrics/validate.js';
 import { delta } from '../../src/metrics/derive.js';
 import { gcCpuFraction, GC_CYCLES } from '../../src/metrics/derive-gc.js';
 import { parseSnapshotJson } from '../../src/metrics/snapshot-json.js';
 import type { Snapshot } from '../../src/metrics/snapshot.js';
 
-// The manifest's `metrics-snapshots` fixtures (the Fixture type lists that format once the lead adds it), and the
-// snapshots recorded beside other fixtures (the OpenTelemetry one: go1.26.8/metrics-otel.snapshots.json).
-const fixtures = haveFixtures ? loadManifest().fixtures.filter((f) => (f.format as string) === 'metrics-snapshots') : [];
-const others = existsSync(FIXTURES)
-  ? readdirSync(FIXTURES, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .flatMap((d) => readdirSync(join(FIXTURES, d.name)).map((f) => `${d.name}/${f}`))
-      .filter((p) => /\/metrics-[^/]*\.snapshots\.json$/.test(p) && !fixtures.some((f) => f.path === p))
-  : [];
-const files = [...fixtures.map((f) => f.path), ...others].sort();
+// Every recorded snapshot file of the manifest: the metrics-snapshots set (BEFORE and AFTER a scrape) and the
+// OpenTelemetry set's four snapshots.
+const fixtures = haveFixtures ? loadManifest().fixtures.filter((f) => f.format === 'metrics-snapshots' || f.format === 'metrics-otel-snapshots') : [];
+const files = fixtures.map((f) => f.path).sort();
 const load = (path: string): Snapshot[] => {
-  const f = fixtures.find((x) => x.path === path);
+  const f = fixtures.find((x) => x.path === path)!;
   return new TextDecoder()
-    .decode(f !== undefined ? fixtureBytes(f) : readFileSync(join(FIXTURES, path)))
+    .decode(fixtureBytes(f))
     .split('\n')
     .filter((l) => l !== '')
     .map(parseSnapshotJson);
