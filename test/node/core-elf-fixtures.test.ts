@@ -27,8 +27,12 @@ const manifest = loadManifest();
 // The manifest's format union predates the core set: compare as strings.
 const byFormat = (format: string) => manifest.fixtures.filter((f) => (f.format as string) === format);
 const cores = byFormat('core');
-const exeFixture = byFormat('core-exe').find((f) => f.goarch === 'amd64');
-const exeOf = (core: Fixture) => byFormat('core-exe').find((f) => f.goarch === core.goarch && f.goVersion === core.goVersion)!;
+const exeFixture = byFormat('core-exe').find((f) => f.goarch === 'amd64' && f.kind === undefined);
+/** The executable of a core: the one recorded for its kind (the PIE), else the plain build of its GOARCH. */
+const exeOf = (core: Fixture) => {
+  const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
+  return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
+};
 
 function sibling(core: Fixture, format: string): Fixture {
   const f = byFormat(format).find((x) => x.kind === core.kind && x.goVersion === core.goVersion);
@@ -94,7 +98,7 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
   const exeBytes = exeFixture === undefined ? new Uint8Array(0) : fixtureBytes(exeFixture);
 
   it('has a kernel core and a gcore (amd64) and a qemu-user core (arm64)', () => {
-    expect(cores.map((c) => `${c.goarch} ${c.kind}`).sort()).toEqual(['amd64 core-gcore', 'amd64 core-kernel', 'arm64 core-qemu']);
+    expect(cores.map((c) => `${c.goarch} ${c.kind}`).sort()).toEqual(['amd64 core-gcore', 'amd64 core-kernel', 'amd64 core-kernel-pie', 'arm64 core-qemu']);
   });
 
   for (const f of cores) {
@@ -122,7 +126,7 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
         if (f.kind !== 'core-gcore') {
           const bin = await openBinary(exeBytes);
           const t = threads.find((x) => x.tid === core.signalThread)!;
-          expect([core.signal?.name, bin.funcAt(t.pc)?.name]).toEqual(['SIGABRT', 'runtime.raise']);
+          expect([core.signal?.name, bin.funcAt(t.pc - core.executableCheck!.loadBias)?.name]).toEqual(['SIGABRT', 'runtime.raise']);
         }
         if (f.goarch !== 'amd64') return; // no gdb for arm64 here
         const gdb = gdbThreads(new TextDecoder().decode(fixtureBytes(sibling(f, 'core-gdb'))));
@@ -134,7 +138,7 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
           for (const n of shared) expect([n, t.registers[n]]).toEqual([n, g.get(n)]);
         }
         // gdb selects the thread that received the signal.
-        if (f.kind === 'core-kernel') {
+        if (f.kind !== 'core-gcore') {
           expect(core.signal?.name).toBe('SIGABRT');
           expect(core.signalThread).toBe(gdb.current);
           expect(threads[0]!.signal?.signo).toBe(6);
@@ -145,7 +149,17 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
         const core = await openCore(bytes(), { executable: exeBytes });
         const check = core.executableCheck!;
         expect(check.entry).toBe('match');
-        expect(check.loadBias).toBe(0n);
+        const exe = await openElf(bytesRandomAccess(exeBytes));
+        if (f.kind === 'core-kernel-pie') {
+          // A PIE is loaded at a random page-aligned base; NT_FILE says where the executable's first page went.
+          expect(exe.pie).toBe(true);
+          // (Go links its PIEs at 0x400000 too: the bias is where that address went.)
+          const first = exe.segments.find((x) => x.offset === 0)!;
+          expect(check.loadBias).toBe(core.files!.mappings.find((m) => m.path === core.executablePath && m.fileOffset === 0n)!.start - first.addr);
+          expect(check.loadBias % 4096n).toBe(0n);
+        } else {
+          expect(check.loadBias).toBe(0n);
+        }
         expect(check.executableBuildId.go).toBeDefined();
         if (f.kind === 'core-qemu') {
           // qemu-user leaves the whole text out, notes included: the build ID cannot be compared.
@@ -157,19 +171,20 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
           expect(core.executablePath).toBe(core.files!.mappings[0]!.path);
         }
         expect(core.warnings).toEqual([]);
-        const exe = await openElf(bytesRandomAccess(exeBytes));
-        expect(core.entry).toBe(exe.entry);
+        expect(core.entry).toBe(exe.entry + check.loadBias);
       });
 
       it('memory: text reads as the executable holds it, stacks and data from the core', async () => {
         const core = await openCore(bytes(), { executable: exeBytes });
         const exe = await openElf(bytesRandomAccess(exeBytes));
+        const bias = core.executableCheck!.loadBias;
         for (const seg of exe.segments) {
           // The first, middle and last 64 bytes of each file-backed segment.
           for (const at of [0, Math.floor(seg.fileSize / 2), seg.fileSize - 64]) {
             const want = exeBytes.subarray(seg.offset + at, seg.offset + at + 64);
             if (seg.writable) continue; // data was written by the process
-            expect(await core.read(seg.addr + BigInt(at), 64)).toEqual(want);
+            if (exe.pie && !seg.executable) continue; // relocated read-only data differs from the file
+            expect(await core.read(seg.addr + bias + BigInt(at), 64)).toEqual(want);
           }
         }
         for (const t of core.threads()) expect((await core.read(t.sp, 8)).length).toBe(8);
@@ -192,10 +207,10 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
         expect(viaFiles.executableCheck?.buildId).toBe('match');
         const exe = await openElf(bytesRandomAccess(exeBytes));
         const text = exe.segments.find((s) => s.executable)!;
-        const mid = text.addr + BigInt(text.fileSize >> 1);
+        const mid = text.addr + viaFiles.executableCheck!.loadBias + BigInt(text.fileSize >> 1);
         expect(await viaFiles.read(mid, 16)).toEqual(exeBytes.subarray(text.offset + (text.fileSize >> 1), text.offset + (text.fileSize >> 1) + 16));
         const bare = await openCore(bytes());
-        if (f.kind === 'core-kernel') {
+        if (f.kind !== 'core-gcore') {
           // The kernel keeps only the first page of the text; the rest needs the file.
           const e = await unavailable(bare, mid, 16);
           expect([e.reason, e.message]).toEqual(['file-not-given', expect.stringContaining(path)]);
@@ -212,7 +227,7 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
         const err = await openCore(bytes(), { executable: otherBytes }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(GodiagError);
         expect((err as GodiagError).code).toBe('corrupt');
-        expect((err as GodiagError).message).toMatch(f.kind === 'core-qemu' ? /does not match the core: .*AT_ENTRY/ : /does not match the core: .*build ID/);
+        expect((err as GodiagError).message).toMatch(f.kind === 'core-kernel' || f.kind === 'core-gcore' ? /does not match the core: .*build ID/ : /does not match the core: .*AT_ENTRY/);
         const lenient = await openCore(bytes(), { executable: otherBytes, checkExecutable: false });
         expect(lenient.warnings.join('\n')).toMatch(/does not match/);
       });

@@ -12,7 +12,12 @@ import { coreElfDump } from '../../src/core/dump.js';
 import type { ExtraGolden } from './fixtures.js';
 
 /** The recorded cores (testdata/fixtures/…, stored gzip-compressed). */
-export const CORE_FIXTURES = ['go1.26.8/linux-amd64/core-kernel.core.gz', 'go1.26.8/linux-amd64/core-gcore.core.gz', 'go1.26.8/linux-arm64/core-qemu.core.gz'];
+export const CORE_FIXTURES = [
+  'go1.26.8/linux-amd64/core-kernel.core.gz',
+  'go1.26.8/linux-amd64/core-kernel-pie.core.gz',
+  'go1.26.8/linux-amd64/core-gcore.core.gz',
+  'go1.26.8/linux-arm64/core-qemu.core.gz',
+];
 
 /** The TypeScript side of `core-elf`: the dump of a core given as its bytes (gzip removed when present). */
 export async function coreElfGoldenText(bytes: Uint8Array): Promise<string> {

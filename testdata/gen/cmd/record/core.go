@@ -25,6 +25,8 @@ import (
 //     with RLIMIT_CORE unlimited into the working directory. The kernel counts
 //     NT_FILE offsets in pages. Needs /proc/sys/kernel/core_pattern to be a
 //     file name, not a pipe to a crash collector; otherwise the set fails.
+//   - core-kernel-pie.core.gz: the same of a -buildmode=pie build
+//     (corework-pie.gz), loaded at a random base.
 //   - core-gcore.core.gz: gdb's gcore of "corework -mode wait" (attached with
 //     ptrace once the program says "ready"). gdb counts NT_FILE offsets in
 //     bytes (page size 1) and writes read-only file mappings in full.
@@ -111,6 +113,43 @@ func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
 		return fmt.Errorf("%v (RLIMIT_CORE %d, stderr: %s)", err, unlimited.Cur, lastLines(stderr.Bytes(), 2))
 	}
 	if err := r.addCore(add, host, rel, "core-kernel", exe, kernelCore, "GOTRACEBACK=crash corework -mode crash (kernel core, RLIMIT_CORE unlimited)", stdout.Bytes(), "GOTRACEBACK=crash corework -mode crash >FILE", gdb); err != nil {
+		return err
+	}
+
+	// The same crash of a position-independent build: the kernel loads it at
+	// a random base, so the reader must find the load bias (AT_ENTRY minus
+	// the entry point) to line the executable up with the core.
+	pie := filepath.Join(tmp, "core", coreProgram+"-pie")
+	pieArgs := []string{"build", "-trimpath", "-buildvcs=false", "-buildmode=pie", "-o", pie, "./" + coreProgram}
+	if _, err := r.goRunIn(dir, []string{"GOOS=linux", "GOARCH=amd64"}, pieArgs...); err != nil {
+		return err
+	}
+	pieData, err := os.ReadFile(pie)
+	if err != nil {
+		return err
+	}
+	pieCmd := r.envDesc + "GOWORK=off CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -buildvcs=false -buildmode=pie -o " + coreProgram + "-pie ./" + coreProgram
+	if err := add(rel+coreProgram+"-pie.gz", pieData, "gzip", "core-exe", host, coreProgram, "core-kernel-pie", pieCmd); err != nil {
+		return err
+	}
+	pieWork := filepath.Join(tmp, "core", "kernel-pie")
+	if err := os.MkdirAll(pieWork, 0o755); err != nil {
+		return err
+	}
+	cmd = exec.Command(pie, "-mode", "crash")
+	cmd.Dir = pieWork
+	cmd.Env = append(os.Environ(), "GOTRACEBACK=crash")
+	stdout.Reset()
+	stderr.Reset()
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err == nil {
+		return errors.New("corework-pie -mode crash exited without crashing")
+	}
+	pieCore, err := findCore(pieWork)
+	if err != nil {
+		return fmt.Errorf("%v (stderr: %s)", err, lastLines(stderr.Bytes(), 2))
+	}
+	if err := r.addCore(add, host, rel, "core-kernel-pie", pie, pieCore, "GOTRACEBACK=crash corework-pie -mode crash (kernel core, RLIMIT_CORE unlimited)", stdout.Bytes(), "GOTRACEBACK=crash corework-pie -mode crash >FILE", gdb); err != nil {
 		return err
 	}
 
