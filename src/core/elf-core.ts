@@ -365,7 +365,10 @@ export async function openCore(core: RandomAccessSource, options: OpenCoreOption
   let check: ExecutableCheck | undefined;
   let exeSegments: ImageSegment[] = [];
   if (exe !== undefined && exeRa !== undefined) {
-    check = await checkExecutable(exe, exeRa, ra, coreSegments, entry, executablePath, little, options.checkExecutable !== false, warnings);
+    const auxvNote = raw.find((n) => n.name === 'CORE' && n.typeName === 'NT_AUXV');
+    const entryIndex = auxv.findIndex((a) => a.key === AT.ENTRY);
+    const entryAt = auxvNote === undefined ? 0 : entryIndex < 0 ? auxvNote.offset : auxvNote.descOffset + 16 * entryIndex + 8;
+    check = await checkExecutable(exe, exeRa, ra, coreSegments, entry, entryAt, executablePath, little, options.checkExecutable !== false, warnings);
     const bias = check.loadBias;
     exeSegments = exe.segments.map((s) => ({
       vaddr: s.addr + bias,
@@ -387,9 +390,10 @@ export async function openCore(core: RandomAccessSource, options: OpenCoreOption
   });
   const sources = { core: ra, executable: exeRa, file: fileSource };
 
-  const read = (address: bigint, length: number): Promise<Uint8Array> => {
+  const read = async (address: bigint, length: number): Promise<Uint8Array> => {
+    // A bad argument is the caller's mistake, not the core's: RangeError, as a rejected promise.
     if (address < 0n || address >= 1n << 64n) throw new RangeError(`godiag: address ${address} is outside 0..2^64-1`);
-    checkLimit(length, Limits.maxBlockBytes, 'core', 0, 'memory read length');
+    if (!Number.isSafeInteger(length) || length < 0 || length > Limits.maxBlockBytes) throw new RangeError(`godiag: read length ${length} is outside 0..${Limits.maxBlockBytes}`);
     return readImage(image, sources, address, length);
   };
   const readCString = async (address: bigint, max = 4096): Promise<string | undefined> => {
@@ -479,6 +483,7 @@ async function checkExecutable(
   core: RandomAccess,
   coreSegments: readonly ImageSegment[],
   entry: bigint | undefined,
+  entryAt: number,
   exePath: string | undefined,
   little: boolean,
   strict: boolean,
@@ -526,7 +531,8 @@ async function checkExecutable(
   }
   if (problems.length > 0) {
     const message = `the executable does not match the core: ${problems.join('; ')}`;
-    if (strict) throw coreError(ErrorCode.Corrupt, 0, message);
+    // The offset is that of AT_ENTRY's value in NT_AUXV: what the executable was compared with.
+    if (strict) throw coreError(ErrorCode.Corrupt, entryAt, message);
     warnings.push(message);
   }
   return { loadBias, executableBuildId, coreBuildId, buildId, entry: entryState };

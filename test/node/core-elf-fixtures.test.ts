@@ -228,6 +228,10 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
         expect(err).toBeInstanceOf(GodiagError);
         expect((err as GodiagError).code).toBe('corrupt');
         expect((err as GodiagError).message).toMatch(f.kind === 'core-kernel' || f.kind === 'core-gcore' ? /does not match the core: .*build ID/ : /does not match the core: .*AT_ENTRY/);
+        // The error points at what the executable was compared with: AT_ENTRY's value in NT_AUXV.
+        const at = (err as GodiagError).offset;
+        const b = bytes();
+        expect(new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(at, true)).toBe((await openCore(b)).entry);
         const lenient = await openCore(bytes(), { executable: otherBytes, checkExecutable: false });
         expect(lenient.warnings.join('\n')).toMatch(/does not match/);
       });
