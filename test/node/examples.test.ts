@@ -37,4 +37,15 @@ describe('docs/examples', () => {
     const r = run('docs/examples/byte-layer.ts');
     expect(r.stdout).toBe('true runtime.main\ntrace: unexpected end of input: expected a 32-bit integer (at byte 23)\n');
   });
+  it('metrics.ts prints what changed between two recorded snapshots, and reports a bad file by line and byte', () => {
+    const ok = run('docs/examples/metrics.ts');
+    expect(ok.stderr).toBe('');
+    const lines = ok.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^go1\.\d+\.\d+: 2 snapshots over [\d.e-]+ s$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}\/gc\/heap\/allocs:bytes: \+\d+ \([\d.e+]+\/s\)$/));
+    expect(lines.at(-1)).toMatch(/^ {2}GC CPU fraction/);
+    const bad = run('docs/examples/metrics.ts', 'package.json');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^package\.json: metrics: line 1: .*\(at byte 0\)/);
+  });
 });
