@@ -258,6 +258,22 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
     expect(checked).toBe(exe.segments.length);
   });
 
+  it('opening reads headers and notes, not the core: a few kilobytes of each file', async () => {
+    const counted = (b: Uint8Array) => {
+      const ra = bytesRandomAccess(b);
+      const c = { bytes: 0, ra: { size: ra.size, read: (o: number, n: number) => ((c.bytes += n), ra.read(o, n)) } };
+      return c;
+    };
+    const core = counted(fixtureBytes(cores.find((c) => c.kind === 'core-kernel')!));
+    const exe = counted(exeBytes);
+    const opened = await openCore(core.ra, { executable: exe.ra });
+    opened.threads();
+    opened.mappings();
+    expect(core.bytes).toBeLessThan(64 << 10);
+    expect(exe.bytes).toBeLessThan(64 << 10);
+    expect(core.bytes + exe.bytes).toBeLessThan((core.ra.size + exe.ra.size) / 200);
+  });
+
   it('kernel core: address-space reservations are listed without access and never read', async () => {
     const core = await openCore(fixtureBytes(cores.find((c) => c.kind === 'core-kernel')!), { executable: exeBytes });
     const none = core.mappings().filter((m) => m.permText === '---');
