@@ -244,30 +244,36 @@ export function delta(a: Snapshot, b: Snapshot, options: DeltaOptions = {}): Sna
 /** Which clock measured the interval of {@link rates}. */
 export type IntervalSource = 'time' | 'traceTime';
 
+/** An interval between two snapshots. */
+export interface IntervalOk {
+  /** Discriminant. */
+  readonly status: 'ok';
+  /** Seconds from the earlier to the later snapshot (> 0). */
+  readonly seconds: number;
+  /** `time` (Unix nanoseconds) when both snapshots have it, else `traceTime`. */
+  readonly source: IntervalSource;
+}
+
+/** No interval: the snapshots share no clock. */
+export interface MissingTime {
+  /** Discriminant. */
+  readonly status: 'missing-time';
+  /** Neither clock is present on both snapshots. */
+  readonly reason: string;
+}
+
+/** No interval: the later snapshot is not after the earlier one. */
+export interface NonPositiveInterval {
+  /** Discriminant. */
+  readonly status: 'non-positive-interval';
+  /** The clock that was compared. */
+  readonly source: IntervalSource;
+  /** `later − earlier` in seconds (≤ 0). */
+  readonly seconds: number;
+}
+
 /** The interval between two snapshots, or why there is none. */
-export type Interval =
-  | {
-      /** Discriminant. */
-      readonly status: 'ok';
-      /** Seconds from the earlier to the later snapshot (> 0). */
-      readonly seconds: number;
-      /** `time` (Unix nanoseconds) when both snapshots have it, else `traceTime`. */
-      readonly source: IntervalSource;
-    }
-  | {
-      /** Discriminant. */
-      readonly status: 'missing-time';
-      /** Neither clock is present on both snapshots. */
-      readonly reason: string;
-    }
-  | {
-      /** Discriminant. */
-      readonly status: 'non-positive-interval';
-      /** The clock that was compared. */
-      readonly source: IntervalSource;
-      /** `later − earlier` in seconds (≤ 0). */
-      readonly seconds: number;
-    };
+export type Interval = IntervalOk | MissingTime | NonPositiveInterval;
 
 /** The interval from `a` to `b`: by `time` when both have it, else by `traceTime` when both have it. */
 export function interval(a: Snapshot, b: Snapshot): Interval {
@@ -314,18 +320,19 @@ export type MetricRate =
     };
 
 /** The result of {@link rates}: the interval, and when there is one, per-second rates of every cumulative metric. */
-export type SnapshotRates =
-  | {
-      /** Discriminant. */
-      readonly status: 'ok';
-      /** Seconds between the snapshots. */
-      readonly seconds: number;
-      /** Which clock. */
-      readonly source: IntervalSource;
-      /** Rates of the cumulative metrics (gauges have none; see {@link delta}), in {@link delta}'s order. */
-      readonly rates: ReadonlyMap<string, MetricRate>;
-    }
-  | Exclude<Interval, { status: 'ok' }>;
+export type SnapshotRates = RatesOk | MissingTime | NonPositiveInterval;
+
+/** The rates of {@link rates} when there is an interval. */
+export interface RatesOk {
+  /** Discriminant. */
+  readonly status: 'ok';
+  /** Seconds between the snapshots. */
+  readonly seconds: number;
+  /** Which clock. */
+  readonly source: IntervalSource;
+  /** Rates of the cumulative metrics (gauges have none; see {@link delta}), in {@link delta}'s order. */
+  readonly rates: ReadonlyMap<string, MetricRate>;
+}
 
 /**
  * Per-second rates of the cumulative metrics between `a` and the later `b`: counters as increase / seconds,

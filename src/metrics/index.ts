@@ -35,6 +35,10 @@ export type {
   KindMismatch,
   OneSided,
   Interval,
+  IntervalOk,
+  MissingTime,
+  NonPositiveInterval,
+  RatesOk,
   IntervalSource,
   SnapshotRates,
   MetricRate,
@@ -44,7 +48,7 @@ export type { QuantileEstimate, QuantileBound, MeanEstimate } from './derive-his
 export { gcCpuFraction } from './derive-gc.js';
 export type { GcCpuFraction } from './derive-gc.js';
 export { validate, memoryClassLeaves, histogramProblem, CPU_RELATIVE_TOLERANCE } from './validate.js';
-export type { Violation, InvariantRule, ValidateOptions } from './validate.js';
+export type { Violation, ViolationMetric, InvariantRule, ValidateOptions } from './validate.js';
 export { metricsFromTrace, metricsFromTraceSync } from './from-trace.js';
 export type { MetricsFromTraceOptions } from './from-trace.js';
 export { readSnapshots, parseSnapshotJson, snapshotJson } from './snapshot-json.js';

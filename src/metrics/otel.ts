@@ -98,7 +98,9 @@ export interface OtelPoint {
   readonly value?: number | bigint | string;
   /** An explicit-bucket histogram: `bounds.length + 1` bucket counts, bucket i below `bounds[i]`. */
   readonly histogram?: {
+    /** The explicit bucket boundaries, increasing. */
     readonly bounds: readonly number[];
+    /** Counts per bucket (not cumulative); int64 as a bigint or a decimal string stays exact. */
     readonly bucketCounts: readonly (number | bigint | string)[];
   };
 }

@@ -27,9 +27,17 @@ export interface Violation {
   /** The invariant. */
   readonly rule: InvariantRule;
   /** The metrics involved, with their values in the snapshot. */
-  readonly metrics: readonly { readonly name: string; readonly value: MetricValue }[];
+  readonly metrics: readonly ViolationMetric[];
   /** What is wrong, with the numbers. */
   readonly message: string;
+}
+
+/** A metric involved in a {@link Violation}. */
+export interface ViolationMetric {
+  /** Its name. */
+  readonly name: string;
+  /** Its value in the snapshot. */
+  readonly value: MetricValue;
 }
 
 /** Options of {@link validate}. */
