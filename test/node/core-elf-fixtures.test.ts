@@ -274,6 +274,21 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
     expect(core.bytes + exe.bytes).toBeLessThan((core.ra.size + exe.ra.size) / 200);
   });
 
+  it('a core cut short (disk quota, ulimit -c): threads and the bytes before the cut, the rest unavailable', async () => {
+    const full = fixtureBytes(cores.find((c) => c.kind === 'core-kernel')!);
+    const whole = await openCore(full, { executable: exeBytes });
+    const cut = await openCore(full.subarray(0, full.length >> 1), { executable: exeBytes });
+    expect(cut.threads()).toEqual(whole.threads());
+    const lost = cut.mappings().filter((m) => m.backing.kind === 'unavailable' && m.backing.reason === 'core-truncated');
+    expect(lost.length).toBeGreaterThan(0);
+    expect((await unavailable(cut, lost[0]!.start, 8)).reason).toBe('core-truncated');
+    // Everything still inside the file reads as before.
+    for (const m of cut.mappings()) {
+      if (m.backing.kind !== 'core') continue;
+      expect(await cut.read(m.start, 16)).toEqual(await whole.read(m.start, 16));
+    }
+  });
+
   it('kernel core: address-space reservations are listed without access and never read', async () => {
     const core = await openCore(fixtureBytes(cores.find((c) => c.kind === 'core-kernel')!), { executable: exeBytes });
     const none = core.mappings().filter((m) => m.permText === '---');
