@@ -24,8 +24,7 @@ import { coreElfGoldenText, coreExtraGoldens } from '../support/core-goldens.js'
 import { CORPUS, GOLDENS, ROOT, fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
 
 const manifest = loadManifest();
-// The manifest's format union predates the core set: compare as strings.
-const byFormat = (format: string) => manifest.fixtures.filter((f) => (f.format as string) === format);
+const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
 const cores = byFormat('core');
 const exeFixture = byFormat('core-exe').find((f) => f.goarch === 'amd64' && f.kind === undefined);
 /** The executable of a core: the one recorded for its kind (the PIE), else the plain build of its GOARCH. */
@@ -34,7 +33,7 @@ const exeOf = (core: Fixture) => {
   return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
 };
 
-function sibling(core: Fixture, format: string): Fixture {
+function sibling(core: Fixture, format: Fixture['format']): Fixture {
   const f = byFormat(format).find((x) => x.kind === core.kind && x.goVersion === core.goVersion);
   if (f === undefined) throw new Error(`no ${format} fixture for ${core.path}`);
   return f;
