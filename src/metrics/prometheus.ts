@@ -166,6 +166,8 @@ export class PrometheusParser {
   private carryBytes = 0;
   private consumed = 0;
   private readonly line = new Line();
+  /** The previous text sample's labels: pairs equal to its pair at the same index are shared, not copied. */
+  private prevLabels: LabelPair[] = [];
   private eof = false;
   private ended = false;
 
@@ -559,7 +561,11 @@ export class PrometheusParser {
         for (let k = 0; k < labels.length; k++) {
           if (labels[k]![0] === lname) throw this.fail(`duplicate label names for metric ${q(fam?.name ?? '')}`, at);
         }
-        labels.push([lname, value]);
+        // Consecutive samples mostly repeat their labels (a histogram's buckets, a family's series): sharing the
+        // previous sample's pair keeps one copy of it alive instead of one per sample.
+        const prev = this.prevLabels[labels.length];
+        if (prev !== undefined && prev[0] === lname) labels.push(prev[1] === value ? prev : [prev[0], value]);
+        else labels.push([lname, value]);
         skipBlank(L);
         const d = s.charCodeAt(L.pos);
         if (d === 0x2c) {
@@ -605,6 +611,7 @@ export class PrometheusParser {
     this.checkTextSample(fam, sample);
     this.makeCurrent(fam);
     fam.samples.push(sample);
+    this.prevLabels = labels;
   }
 
   /** The checks Go's text parser makes of a summary's or histogram's special labels and counts. */
