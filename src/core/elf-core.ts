@@ -11,6 +11,7 @@ import { Limits, checkLimit } from '../internal/limits.js';
 import { toRandomAccess, type RandomAccess, type RandomAccessSource } from '../internal/random-access.js';
 import { decodeUtf8 } from '../internal/utf8.js';
 import { openElf, type ElfExecutable } from '../gosym/container/elf.js';
+import type { Executable } from '../gosym/container/types.js';
 import { buildImage, findMapping, isUnavailable, readImage, type ImageSegment, type Mapping, type Permissions } from './memory.js';
 import {
   AT,
@@ -159,8 +160,8 @@ export interface Core {
   readonly entry: bigint | undefined;
   /** The path `NT_FILE` gives for the mapping containing `AT_ENTRY`: the executable, as it was when run. */
   readonly executablePath: string | undefined;
-  /** The executable in use (given, or found through `files` by {@link executablePath}). */
-  readonly executable: ElfExecutable | undefined;
+  /** The executable in use (given, or found through `files` by {@link executablePath}), as `godiag/gosym` opens it. */
+  readonly executable: Executable | undefined;
   /** The comparison of the executable with the core, when an executable is in use. */
   readonly executableCheck: ExecutableCheck | undefined;
   /** Things that are not errors but limit what can be read (a mismatched executable accepted, …). */

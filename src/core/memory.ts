@@ -33,18 +33,60 @@ export interface Permissions {
   exec: boolean;
 }
 
+/** Bytes held by the core file. */
+export interface CoreBacking {
+  /** Discriminant. */
+  kind: 'core';
+  /** File offset in the core of the mapping's first byte. */
+  offset: number;
+}
+
+/** Bytes read from the executable given to `openCore`. */
+export interface ExecutableBacking {
+  /** Discriminant. */
+  kind: 'executable';
+  /** File offset in the executable of the mapping's first byte. */
+  offset: number;
+}
+
+/** Bytes read from another mapped file, supplied through `files`. */
+export interface FileBacking {
+  /** Discriminant. */
+  kind: 'file';
+  /** The path `NT_FILE` names. */
+  path: string;
+  /** File offset of the mapping's first byte. */
+  offset: number;
+}
+
+/** Zeros: anonymous memory the core left out (never written, or `MADV_DONTDUMP`), or the executable's `.bss`. */
+export interface ZeroBacking {
+  /** Discriminant. */
+  kind: 'zero';
+  /** `omitted` (left out of the core) or `bss` (the zero-filled tail of an executable segment). */
+  reason: 'omitted' | 'bss';
+}
+
+/** No bytes: reading fails with {@link UnavailableMemoryError}. */
+export interface UnavailableBacking {
+  /** Discriminant. */
+  kind: 'unavailable';
+  /** `no-access` (no rights), `file-not-given` (a mapped file the caller did not supply), `core-truncated`. */
+  reason: 'no-access' | 'file-not-given' | 'core-truncated';
+  /** The file, for `file-not-given`. */
+  path?: string;
+}
+
 /** Where the bytes of a mapping come from. */
-export type Backing =
-  /** The core file, at this file offset. */
-  | { kind: 'core'; offset: number }
-  /** The executable given to `openCore`, at this file offset. */
-  | { kind: 'executable'; offset: number }
-  /** Another mapped file, given through `files`, at this file offset. */
-  | { kind: 'file'; path: string; offset: number }
-  /** Zeros: `omitted` (anonymous memory the core left out: never written, or `MADV_DONTDUMP`) or `bss` (the executable's zero-filled tail). */
-  | { kind: 'zero'; reason: 'omitted' | 'bss' }
-  /** No bytes: `no-access` (no rights), `file-not-given` (a mapped file the caller did not supply), `core-truncated`. */
-  | { kind: 'unavailable'; reason: 'no-access' | 'file-not-given' | 'core-truncated'; path?: string };
+export type Backing = CoreBacking | ExecutableBacking | FileBacking | ZeroBacking | UnavailableBacking;
+
+/** The file `NT_FILE` says is mapped at a range. */
+export interface MappedFileRef {
+  /** Its path when the core was written. */
+  path: string;
+  /** Offset in the file of the range's first byte. */
+  offset: bigint;
+}
 
 /** One range of the address space with uniform rights and backing. */
 export interface Mapping {
@@ -59,12 +101,12 @@ export interface Mapping {
   /** Where the bytes come from. */
   backing: Backing;
   /** The file `NT_FILE` says is mapped here, and the offset of `start` in it, also when the core holds the bytes. */
-  file?: { path: string; offset: bigint };
+  file?: MappedFileRef;
 }
 
 /**
  * Thrown by `Core.read` when a byte of the range has no data: not mapped, or mapped without data (see
- * {@link Backing}). Not a {@link GodiagError}: the core is well-formed, the process just did not leave
+ * {@link Backing}). Not a `GodiagError`: the core is well-formed, the process just did not leave
  * these bytes.
  */
 export class UnavailableMemoryError extends Error {

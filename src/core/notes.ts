@@ -181,14 +181,26 @@ export interface PrStatus {
   pgrp: number;
   /** Session id. */
   sid: number;
-  /** User, system, children's user and children's system time, each in microseconds. */
-  times: { user: bigint; system: bigint; childUser: bigint; childSystem: bigint };
+  /** User, system, children's user and children's system time. */
+  times: ProcessTimes;
   /** The raw general registers (`pr_reg`), decoded by registers.ts. */
   regBytes: Uint8Array;
   /** File offset of `pr_reg`. */
   regOffset: number;
   /** `pr_fpvalid`: the thread has floating-point registers (an `NT_PRFPREG` note follows). */
   fpvalid: number;
+}
+
+/** CPU times of `NT_PRSTATUS`, each in microseconds. */
+export interface ProcessTimes {
+  /** `pr_utime`: user time of the thread. */
+  user: bigint;
+  /** `pr_stime`: system time of the thread. */
+  system: bigint;
+  /** `pr_cutime`: user time of waited-for children. */
+  childUser: bigint;
+  /** `pr_cstime`: system time of waited-for children. */
+  childSystem: bigint;
 }
 
 /** Offset of `pr_reg` in a 64-bit `elf_prstatus`. */
