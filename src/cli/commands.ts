@@ -5,7 +5,7 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { inspect, type Inspected } from '../inspect.js';
 import { canonicalJson } from '../internal/canonical-json.js';
 import { dumpProfile } from '../pprof/dump.js';
@@ -20,6 +20,7 @@ import { traceCommands, traceHelp } from './trace-commands.js';
 import { openBinary } from '../gosym/binary.js';
 import { catalog, describe as describeMetric } from '../metrics/catalog.js';
 import { metricsCommands, metricsHelp } from './metrics-commands.js';
+import { coreCommands, coreHelp } from './core-commands.js';
 import { gosymCommands, gosymHelp } from './gosym-commands.js';
 import type { Profile } from '../pprof/profile.js';
 import { fileSource } from '../node/index.js';
@@ -52,8 +53,8 @@ const demoCommand: Command = {
     };
     const newest = manifest.fixtures.map((f) => f.goVersion).sort(compareGoVersions).at(-1);
     // Programs' own outputs recorded beside the samples (the gosym program's runtime frames, gdb's and the runtime's
-    // view of a core, metrics.All()) are oracle inputs, not samples of a format.
-    const oracleInputs = new Set(['gosym-callers', 'core-gdb', 'core-goroutines', 'metrics-catalog']);
+    // view of a core, metrics.All(), OpenTelemetry's points) are oracle inputs, not samples of a format.
+    const oracleInputs = new Set(['gosym-callers', 'core-gdb', 'core-goroutines', 'metrics-catalog', 'otel-points']);
     const samples = manifest.fixtures.filter((f) => f.goVersion === newest && !oracleInputs.has(f.format));
     io.stdout.write(`godiag demo: ${samples.length} sample files recorded with ${newest ?? 'no toolchain'}\n\n`);
     for (const f of samples) {
@@ -97,6 +98,15 @@ const demoCommand: Command = {
       const lines = out.join('').trimEnd().split('\n');
       io.stdout.write(`\ngodiag metrics diff ${path}  (the first 6 lines of ${lines.length})\n`);
       io.stdout.write(lines.slice(0, 6).map((l) => `  ${l}\n`).join(''));
+    }
+    const core = samples.find((f) => f.format === 'core' && f.kind === 'core-kernel');
+    const coreExe = samples.find((f) => f.format === 'core-exe' && f.kind === undefined && core !== undefined && f.path.startsWith(dirname(core.path)));
+    if (core && coreExe) {
+      const args = [join(dir, core.path), '--exe', join(dir, coreExe.path)];
+      io.stdout.write(`\ngodiag core info ${args.join(' ')}\n`);
+      const out: string[] = [];
+      await coreCommands.info!.run(args, { ...io, stdout: { write: (t: string) => (out.push(t), true) } as unknown as NodeJS.WritableStream });
+      io.stdout.write(out.join('').replace(/^/gm, '  ').trimEnd() + '\n');
     }
     if (newest !== undefined) {
       const metrics = catalog({ goVersion: newest });
@@ -221,5 +231,5 @@ export const formatGroups: Record<string, FormatGroup> = {
   },
   metrics: { help: metricsHelp, commands: metricsCommands },
   gosym: { help: gosymHelp, commands: gosymCommands },
-  core: { help: 'godiag core: core files of Go programs; the core reader is not available yet', commands: {} },
+  core: { help: coreHelp, commands: coreCommands },
 };

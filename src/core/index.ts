@@ -1,9 +1,29 @@
 /**
- * `godiag/core`: ELF core files of Go programs. This entry point currently exports the shared error and
- * random-access types that its readers will use.
+ * `godiag/core`: ELF core files of Go programs. Today the ELF layer: {@link openCore} reads a Linux core
+ * (kernel, gdb `gcore` or qemu-user) through random access — program headers, notes, threads with their
+ * registers (amd64, arm64), the mapped files, and a memory image layered with the executable and mapped files.
+ * The Go layer (goroutines and their stacks) comes later.
  * @module godiag/core
  */
 
 export { ErrorCode, GodiagError, isGodiagError } from '../internal/errors.js';
 export type { RandomAccess, RandomAccessSource } from '../internal/random-access.js';
 export type { DetectedElf } from '../detect.js';
+export { openCore, type Core, type CoreNote, type CoreProgramHeader, type CoreThread, type ExecutableCheck, type OpenCoreOptions } from './elf-core.js';
+export {
+  UnavailableMemoryError,
+  isUnavailable,
+  permText,
+  type Backing,
+  type CoreBacking,
+  type ExecutableBacking,
+  type FileBacking,
+  type ZeroBacking,
+  type UnavailableBacking,
+  type MappedFileRef,
+  type Mapping,
+  type Permissions,
+} from './memory.js';
+export { NoteType, noteTypeName, signalName, type AuxvEntry, type FileMapping, type MappedFiles, type NoteBuildIds, type PrPsInfo, type PrStatus, type ProcessTimes, type SigInfo } from './notes.js';
+export { AMD64_REGISTERS, ARM64_REGISTERS, REGISTER_LAYOUTS, type RegisterLayout, type Registers } from './registers.js';
+export { coreElfDump } from './dump.js';

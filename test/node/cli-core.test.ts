@@ -1,0 +1,130 @@
+/**
+ * `godiag core …` run in-process on the recorded cores. Expectations come from elsewhere: the Go oracle's
+ * `core-elf` goldens (debug/elf), and gdb's `info threads` and registers recorded beside each amd64 core.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { fakeIo } from '../support/cli.js';
+import { FIXTURES, GOLDENS, fixtureBytes, loadManifest, readGolden, type Fixture } from '../support/fixtures.js';
+
+async function run(...argv: string[]) {
+  const io = fakeIo();
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+const fixtures = loadManifest().fixtures;
+const cores = fixtures.filter((f) => f.format === 'core');
+const tmp = mkdtempSync(join(tmpdir(), 'godiag-cli-core-'));
+
+/** The executable beside a core: the PIE build for the PIE core, else the plain build of its GOARCH. */
+function executableOf(core: Fixture): string {
+  const pie = core.kind === 'core-kernel-pie';
+  const exe = fixtures.find((f) => f.format === 'core-exe' && f.goarch === core.goarch && (pie ? f.kind === 'core-kernel-pie' : f.kind === undefined))!;
+  return join(FIXTURES, exe.path);
+}
+
+/**
+ * gdb's view of a core: each thread's LWP and function (`info threads`), and its rip. A frame gdb shows as
+ * `0x… in clock_gettime ()` is outside the Go executable (the vDSO): its function is undefined here too.
+ */
+function gdbThreads(core: Fixture): { tid: number; func: string | undefined; rip: string }[] {
+  const gdb = fixtures.find((f) => f.format === 'core-gdb' && f.kind === core.kind && f.goarch === core.goarch);
+  if (gdb === undefined) return [];
+  const text = new TextDecoder().decode(fixtureBytes(gdb));
+  const funcs = [...text.matchAll(/^[* ] +\d+ +LWP (\d+) +(0x[0-9a-f]+ in )?(\S+) \(\)/gm)].map((m) => ({ tid: Number(m[1]), func: m[2] === undefined ? m[3]! : undefined }));
+  const rips = new Map<number, string>();
+  for (const block of text.split(/^Thread \d+ \(LWP /m).slice(1)) {
+    const tid = Number(/^(\d+)\)/.exec(block)?.[1]);
+    const rip = /^rip +(0x[0-9a-f]+)/m.exec(block)?.[1];
+    if (rip !== undefined) rips.set(tid, rip);
+  }
+  return funcs.map((f) => ({ ...f, rip: rips.get(f.tid)! }));
+}
+
+describe('godiag core', () => {
+  it('has recorded cores, with gdb views of the amd64 ones', () => {
+    expect(cores.length).toBeGreaterThanOrEqual(4);
+    expect(cores.filter((c) => gdbThreads(c).length > 0).length).toBeGreaterThanOrEqual(3);
+  });
+
+  for (const core of cores) {
+    const path = join(FIXTURES, core.path);
+
+    it(`dump of ${core.path} prints what the Go oracle (debug/elf) printed`, async () => {
+      const r = await run('core', 'dump', path);
+      expect(r.err).toBe('');
+      expect(r.out).toBe(readGolden(join(GOLDENS, core.path.replace(/\.gz$/, '.core-elf.json'))));
+    });
+
+    it(`threads of ${core.path} are gdb's: same ids in the same order, pcs and functions`, async () => {
+      const r = await run('core', 'threads', path, '--exe', executableOf(core), '--json');
+      expect(r.code).toBe(0);
+      const got = r.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { tid: number; pc: string; function?: string; signal?: { name: string } });
+      const gdb = gdbThreads(core);
+      if (gdb.length > 0) {
+        expect(got.map((t) => t.tid)).toEqual(gdb.map((t) => t.tid));
+        expect(got.map((t) => t.pc)).toEqual(gdb.map((t) => t.rip));
+        expect(got.map((t) => t.function?.replace(/\+0x[0-9a-f]+$/, ''))).toEqual(gdb.map((t) => t.func));
+      } else {
+        // No gdb for arm64 here: the program crashed itself with SIGABRT, so the signalled thread is in runtime.raise.
+        expect(got.find((t) => t.signal !== undefined)?.function).toMatch(/^runtime\.raise\+0x/);
+      }
+    });
+
+    it(`mappings of ${core.path} cover every loadable segment debug/elf lists, with its rights`, async () => {
+      const r = await run('core', 'mappings', path, '--exe', executableOf(core), '--json');
+      expect(r.code).toBe(0);
+      const maps = r.out
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { start: string; end: string; perm: string });
+      const progs = readGolden(join(GOLDENS, core.path.replace(/\.gz$/, '.core-elf.json')))
+        .split('\n')
+        .filter((l) => l.includes('"kind":"Prog"'))
+        .map((l) => JSON.parse(l) as { type: number; flags: number; vaddr: string; memsz: string })
+        .filter((p) => p.type === 1 && BigInt(p.memsz) > 0n);
+      expect(progs.length).toBeGreaterThan(3);
+      for (const p of progs) {
+        const perm = `${p.flags & 4 ? 'r' : '-'}${p.flags & 2 ? 'w' : '-'}${p.flags & 1 ? 'x' : '-'}`;
+        let at = BigInt(p.vaddr);
+        const end = at + BigInt(p.memsz);
+        for (const m of maps) {
+          if (BigInt(m.start) <= at && at < BigInt(m.end) && m.perm === perm) at = BigInt(m.end);
+        }
+        expect(at >= end, `segment at ${p.vaddr}`).toBe(true);
+      }
+    });
+  }
+
+  it('info names the signal, the thread it hit and its function, and checks the executable', async () => {
+    const core = cores.find((c) => c.kind === 'core-kernel')!;
+    const r = await run('core', 'info', join(FIXTURES, core.path), '--exe', executableOf(core));
+    expect(r.code).toBe(0);
+    const gdb = gdbThreads(core)[0]!; // gdb's current thread: the one that got the signal
+    expect(r.out).toMatch(new RegExp(`^signal: SIGABRT \\(code -?\\d+\\) in thread ${gdb.tid} at pc ${gdb.rip} \\(${gdb.func!.replace('.', '\\.')}\\+0x[0-9a-f]+\\)$`, 'm'));
+    expect(r.out).toMatch(/^ {2}given executable: build ID match, entry point match, load bias 0x0$/m);
+  });
+
+  it('refuses an executable that is not the one that wrote the core, unless told not to check', async () => {
+    const core = cores.find((c) => c.kind === 'core-kernel')!;
+    const pie = cores.find((c) => c.kind === 'core-kernel-pie')!;
+    const wrong = await run('core', 'info', join(FIXTURES, core.path), '--exe', executableOf(pie));
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/^godiag: core: /);
+    const unchecked = await run('core', 'info', join(FIXTURES, core.path), '--exe', executableOf(pie), '--no-check');
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.err).not.toBe('');
+    const notCore = join(tmp, 'not-a-core');
+    writeFileSync(notCore, 'hello');
+    expect((await run('core', 'info', notCore)).code).toBe(1);
+    expect((await run('core', 'threads')).code).toBe(2);
+  });
+});
