@@ -4,7 +4,7 @@
  * stop-the-world kinds, truncation. Each expectation — the events before the problem, whether and where the
  * read fails, what Go's message says — comes from giving the same bytes to golang.org/x/exp/trace (the
  * oracle's `trace-events` command; go tool's reader is the same code): the events listed here are what it
- * printed, its error text is quoted beside each case. `readTraceSync` and `readTrace` must both end the
+ * printed, its error text is quoted beside each case. `readTraceSync`, `readTrace` and its `chunks()` must all end the
  * same way.
  */
 
@@ -103,14 +103,26 @@ async function readAsync(bytes: Uint8Array, options: ReadTraceOptions = {}): Pro
   return { events: events.map(line), error: undefined, raw: events };
 }
 
-/** Reads with both readers; they must agree on the events and on the error (code, offset, message). */
+/** Through `readTrace(…).chunks(3)`: arrays of at most 3 events, filled straight from the reader. */
+async function readChunks(bytes: Uint8Array, options: ReadTraceOptions = {}): Promise<Outcome> {
+  const events: Event[] = [];
+  try {
+    for await (const chunk of readTrace(bytes, options).chunks(3)) events.push(...chunk);
+  } catch (e) {
+    return settle(events, e);
+  }
+  return { events: events.map(line), error: undefined, raw: events };
+}
+
+/** Reads with every reader; they must agree on the events and on the error (code, offset, message). */
 async function readBoth(bytes: Uint8Array, options: ReadTraceOptions = {}): Promise<Outcome> {
   const sync = readSync(bytes, options);
-  const streamed = await readAsync(bytes, options);
-  expect(streamed.events).toEqual(sync.events);
-  expect(streamed.error?.code).toBe(sync.error?.code);
-  expect(streamed.error?.offset).toBe(sync.error?.offset);
-  expect(streamed.error?.message).toBe(sync.error?.message);
+  for (const streamed of [await readAsync(bytes, options), await readChunks(bytes, options)]) {
+    expect(streamed.events).toEqual(sync.events);
+    expect(streamed.error?.code).toBe(sync.error?.code);
+    expect(streamed.error?.offset).toBe(sync.error?.offset);
+    expect(streamed.error?.message).toBe(sync.error?.message);
+  }
   return sync;
 }
 

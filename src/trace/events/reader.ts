@@ -464,7 +464,12 @@ class EventPump {
         n++;
       }
       if (n === max) return n;
-      if (this.inGeneration && this.fill()) continue;
+      if (this.inGeneration) {
+        // Straight from the assembler into `out`, not through the buffer.
+        n += this.fillInto(out, max - n);
+        if (n === max) return n;
+        continue;
+      }
       if (n > 0) return n;
       const r = this.slowFast();
       if (r === undefined || r.done === true) return 0;
@@ -500,6 +505,28 @@ class EventPump {
     this.bi = 0;
     this.bn = n;
     return n > 0;
+  }
+
+  /** As {@link fill}, into `out` (at most `max` events); returns how many. */
+  private fillInto(out: Event[], max: number): number {
+    const a = this.a;
+    let n = 0;
+    try {
+      while (n < max) {
+        const ev = a.next();
+        if (ev === undefined) {
+          this.inGeneration = false;
+          break;
+        }
+        out.push(ev);
+        n++;
+      }
+    } catch (e) {
+      this.inGeneration = false;
+      this.error = e;
+      this.hasError = true;
+    }
+    return n;
   }
 
   /** The ending: a pending error, the tail after the generations, or the end. */
@@ -609,7 +636,7 @@ class TraceEventIterator implements IterableIterator<Event> {
 export interface TraceEventStream extends AsyncIterableIterator<Event> {
   /**
    * The same events in order, as arrays: each holds the events ready without reading more input (at most
-   * `max`, default 4096). One `await` per array instead of one per event: an `await` costs about as much
+   * `max`, default 512). One `await` per array instead of one per event: an `await` costs about as much
    * as reading an event. Use either this or the stream itself, not both.
    */
   chunks(max?: number): AsyncIterableIterator<readonly Event[]>;
@@ -665,7 +692,7 @@ class AsyncTraceEventIterator implements TraceEventStream {
     }
   }
 
-  chunks(max = 4096): AsyncIterableIterator<readonly Event[]> {
+  chunks(max = 512): AsyncIterableIterator<readonly Event[]> {
     if (!(Number.isSafeInteger(max) && max > 0)) throw new RangeError(`godiag: chunks(max) needs a positive integer, got ${max}`);
     const events = this;
     let done = false;
