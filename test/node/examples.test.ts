@@ -48,4 +48,13 @@ describe('docs/examples', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^package\.json: metrics: line 1: .*\(at byte 0\)/);
   });
+  it('core.ts names the function of the thread that got the signal, as gdb does', () => {
+    const r = run('docs/examples/core.ts');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/: SIGABRT, \d+ threads\n/);
+    expect(r.stdout).toMatch(/^ {2}thread \d+ \(signalled\): runtime\.raise at 0x[0-9a-f]+$/m);
+    const bad = run('docs/examples/core.ts', 'package.json', 'package.json');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^package\.json: core: not an ELF file/);
+  });
 });
