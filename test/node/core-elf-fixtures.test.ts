@@ -1,6 +1,6 @@
 /**
  * The ELF layer of the core reader on real cores: the kernel's and gdb's cores of the corework program
- * (the `core` fixture set, Go 1.26.8: linux/amd64, and linux/arm64 under qemu-user, whose guest cores have
+ * (the `core` fixture set, Go 1.22–1.26: linux/amd64, and linux/arm64 under qemu-user, whose guest cores have
  * neither NT_FILE nor NT_SIGINFO) and the Go 1.9 core of the shared corpus.
  *
  * References, none of them the reader itself: the Go oracle `core-elf` (debug/elf and an independent decoding of
@@ -26,11 +26,17 @@ import { CORPUS, GOLDENS, ROOT, fixtureBytes, loadManifest, type Fixture } from 
 const manifest = loadManifest();
 const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
 const cores = byFormat('core');
-const exeFixture = byFormat('core-exe').find((f) => f.goarch === 'amd64' && f.kind === undefined);
 /** The executable of a core: the one recorded for its kind (the PIE), else the plain build of its GOARCH. */
 const exeOf = (core: Fixture) => {
   const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
   return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
+};
+
+/** The kernel core recorded with a toolchain. */
+const kernelOf = (version: string) => {
+  const f = cores.find((c) => c.kind === 'core-kernel' && c.goVersion === version);
+  if (f === undefined) throw new Error(`no kernel core for ${version}`);
+  return f;
 };
 
 function sibling(core: Fixture, format: Fixture['format']): Fixture {
@@ -93,11 +99,18 @@ describe('core-elf goldens (the Go oracle)', () => {
   }
 });
 
-describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores of corework', () => {
-  const exeBytes = exeFixture === undefined ? new Uint8Array(0) : fixtureBytes(exeFixture);
+describe.skipIf(cores.length === 0)('recorded cores of corework', () => {
 
-  it('has a kernel core and a gcore (amd64) and a qemu-user core (arm64)', () => {
-    expect(cores.map((c) => `${c.goarch} ${c.kind}`).sort()).toEqual(['amd64 core-gcore', 'amd64 core-kernel', 'amd64 core-kernel-pie', 'arm64 core-qemu']);
+  it('has a kernel core and a gcore (amd64) and a qemu-user core (arm64) per toolchain from Go 1.22, the PIE with Go 1.26', () => {
+    const versions = [...new Set(cores.map((c) => c.goVersion))];
+    expect(versions).toContain('go1.26.8');
+    for (const v of versions) {
+      const kinds = cores.filter((c) => c.goVersion === v).map((c) => `${c.goarch} ${c.kind}`).sort();
+      const pie = v.startsWith('go1.26.') ? ['amd64 core-kernel-pie'] : [];
+      expect([v, kinds]).toEqual([v, ['amd64 core-gcore', 'amd64 core-kernel', ...pie, 'arm64 core-qemu'].sort()]);
+      // Every core comes with the program's own goroutine dump.
+      for (const c of cores.filter((x) => x.goVersion === v)) expect(sibling(c, 'core-goroutines').goVersion).toBe(v);
+    }
   });
 
   for (const f of cores) {
@@ -237,64 +250,70 @@ describe.skipIf(exeFixture === undefined || cores.length === 0)('recorded cores 
     });
   }
 
-  it('normalises NT_FILE: kernel offsets in pages and gdb offsets in bytes give the same file offsets', async () => {
-    const kernel = await openCore(fixtureBytes(cores.find((c) => c.kind === 'core-kernel')!));
-    // (qemu-user writes no NT_FILE.)
-    const gcore = await openCore(fixtureBytes(cores.find((c) => c.kind === 'core-gcore')!));
-    expect([kernel.files!.offsetUnit, kernel.files!.pageSize, gcore.files!.offsetUnit, gcore.files!.pageSize]).toEqual(['pages', 4096n, 'bytes', 1n]);
-    // Both ran the same executable, which the linker laid out identically: the same ranges at the same offsets.
-    const shape = (c: Core) => c.files!.mappings.map((m) => [m.start, m.end, m.fileOffset]);
-    expect(shape(kernel)).toEqual(shape(gcore));
-    const exe = await openElf(bytesRandomAccess(fixtureBytes(exeFixture!)));
-    // And each mapping's offset is where the executable's segment at that address starts in the file.
-    let checked = 0;
-    for (const m of kernel.files!.mappings) {
-      const seg = exe.segments.find((s) => m.start <= s.addr && s.addr < m.end);
-      if (seg === undefined) continue;
-      expect(m.fileOffset).toBe(m.start - (seg.addr - BigInt(seg.offset)));
-      checked++;
-    }
-    expect(checked).toBe(exe.segments.length);
-  });
+  for (const version of [...new Set(cores.map((c) => c.goVersion))]) {
+    describe(version, () => {
+      const versionExe = fixtureBytes(exeOf(kernelOf(version)));
 
-  it('opening reads headers and notes, not the core: a few kilobytes of each file', async () => {
-    const counted = (b: Uint8Array) => {
-      const ra = bytesRandomAccess(b);
-      const c = { bytes: 0, ra: { size: ra.size, read: (o: number, n: number) => ((c.bytes += n), ra.read(o, n)) } };
-      return c;
-    };
-    const core = counted(fixtureBytes(cores.find((c) => c.kind === 'core-kernel')!));
-    const exe = counted(exeBytes);
-    const opened = await openCore(core.ra, { executable: exe.ra });
-    opened.threads();
-    opened.mappings();
-    expect(core.bytes).toBeLessThan(64 << 10);
-    expect(exe.bytes).toBeLessThan(64 << 10);
-    expect(core.bytes + exe.bytes).toBeLessThan((core.ra.size + exe.ra.size) / 200);
-  });
+      it('normalises NT_FILE: kernel offsets in pages and gdb offsets in bytes give the same file offsets', async () => {
+        const kernel = await openCore(fixtureBytes(kernelOf(version)));
+        // (qemu-user writes no NT_FILE.)
+        const gcore = await openCore(fixtureBytes(cores.find((c) => c.kind === 'core-gcore' && c.goVersion === version)!));
+        expect([kernel.files!.offsetUnit, kernel.files!.pageSize, gcore.files!.offsetUnit, gcore.files!.pageSize]).toEqual(['pages', 4096n, 'bytes', 1n]);
+        // Both ran the same executable, which the linker laid out identically: the same ranges at the same offsets.
+        const shape = (c: Core) => c.files!.mappings.map((m) => [m.start, m.end, m.fileOffset]);
+        expect(shape(kernel)).toEqual(shape(gcore));
+        const exe = await openElf(bytesRandomAccess(versionExe));
+        // And each mapping's offset is where the executable's segment at that address starts in the file.
+        let checked = 0;
+        for (const m of kernel.files!.mappings) {
+          const seg = exe.segments.find((s) => m.start <= s.addr && s.addr < m.end);
+          if (seg === undefined) continue;
+          expect(m.fileOffset).toBe(m.start - (seg.addr - BigInt(seg.offset)));
+          checked++;
+        }
+        expect(checked).toBe(exe.segments.length);
+      });
 
-  it('a core cut short (disk quota, ulimit -c): threads and the bytes before the cut, the rest unavailable', async () => {
-    const full = fixtureBytes(cores.find((c) => c.kind === 'core-kernel')!);
-    const whole = await openCore(full, { executable: exeBytes });
-    const cut = await openCore(full.subarray(0, full.length >> 1), { executable: exeBytes });
-    expect(cut.threads()).toEqual(whole.threads());
-    const lost = cut.mappings().filter((m) => m.backing.kind === 'unavailable' && m.backing.reason === 'core-truncated');
-    expect(lost.length).toBeGreaterThan(0);
-    expect((await unavailable(cut, lost[0]!.start, 8)).reason).toBe('core-truncated');
-    // Everything still inside the file reads as before.
-    for (const m of cut.mappings()) {
-      if (m.backing.kind !== 'core') continue;
-      expect(await cut.read(m.start, 16)).toEqual(await whole.read(m.start, 16));
-    }
-  });
+      it('opening reads headers and notes, not the core: a few kilobytes of each file', async () => {
+        const counted = (b: Uint8Array) => {
+          const ra = bytesRandomAccess(b);
+          const c = { bytes: 0, ra: { size: ra.size, read: (o: number, n: number) => ((c.bytes += n), ra.read(o, n)) } };
+          return c;
+        };
+        const core = counted(fixtureBytes(kernelOf(version)));
+        const exe = counted(versionExe);
+        const opened = await openCore(core.ra, { executable: exe.ra });
+        opened.threads();
+        opened.mappings();
+        expect(core.bytes).toBeLessThan(64 << 10);
+        expect(exe.bytes).toBeLessThan(64 << 10);
+        expect(core.bytes + exe.bytes).toBeLessThan((core.ra.size + exe.ra.size) / 200);
+      });
 
-  it('kernel core: address-space reservations are listed without access and never read', async () => {
-    const core = await openCore(fixtureBytes(cores.find((c) => c.kind === 'core-kernel')!), { executable: exeBytes });
-    const none = core.mappings().filter((m) => m.permText === '---');
-    expect(none.length).toBeGreaterThan(0);
-    expect(none.every((m) => m.backing.kind === 'unavailable')).toBe(true);
-    expect((await unavailable(core, none[0]!.start, 8)).reason).toBe('no-access');
-  });
+      it('a core cut short (disk quota, ulimit -c): threads and the bytes before the cut, the rest unavailable', async () => {
+        const full = fixtureBytes(kernelOf(version));
+        const whole = await openCore(full, { executable: versionExe });
+        const cut = await openCore(full.subarray(0, full.length >> 1), { executable: versionExe });
+        expect(cut.threads()).toEqual(whole.threads());
+        const lost = cut.mappings().filter((m) => m.backing.kind === 'unavailable' && m.backing.reason === 'core-truncated');
+        expect(lost.length).toBeGreaterThan(0);
+        expect((await unavailable(cut, lost[0]!.start, 8)).reason).toBe('core-truncated');
+        // Everything still inside the file reads as before.
+        for (const m of cut.mappings()) {
+          if (m.backing.kind !== 'core') continue;
+          expect(await cut.read(m.start, 16)).toEqual(await whole.read(m.start, 16));
+        }
+      });
+
+      it('kernel core: address-space reservations are listed without access and never read', async () => {
+        const core = await openCore(fixtureBytes(kernelOf(version)), { executable: versionExe });
+        const none = core.mappings().filter((m) => m.permText === '---');
+        expect(none.length).toBeGreaterThan(0);
+        expect(none.every((m) => m.backing.kind === 'unavailable')).toBe(true);
+        expect((await unavailable(core, none[0]!.start, 8)).reason).toBe('no-access');
+      });
+    });
+  }
 });
 
 const corpusCore = join(CORPUS, 'core', 'go1.9');

@@ -7,17 +7,25 @@
  * {@link coreElfGoldenText} does the same with the bytes it is given.
  */
 
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { coreElfDump } from '../../src/core/dump.js';
 import type { ExtraGolden } from './fixtures.js';
 
-/** The recorded cores (testdata/fixtures/…, stored gzip-compressed). */
-export const CORE_FIXTURES = [
-  'go1.26.8/linux-amd64/core-kernel.core.gz',
-  'go1.26.8/linux-amd64/core-kernel-pie.core.gz',
-  'go1.26.8/linux-amd64/core-gcore.core.gz',
-  'go1.26.8/linux-arm64/core-qemu.core.gz',
-];
+/**
+ * The recorded cores (testdata/fixtures/…, stored gzip-compressed): every manifest entry of format `core`, so that
+ * recording the set for another toolchain brings its goldens along. The manifest is read here rather than through
+ * fixtures.ts, which imports this module (its constants are not initialised yet when this one runs).
+ */
+export const CORE_FIXTURES: string[] = (
+  JSON.parse(
+    readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'testdata', 'fixtures', 'manifest.json'), 'utf8'),
+  ) as { fixtures: { path: string; format: string }[] }
+).fixtures
+  .filter((f) => f.format === 'core')
+  .map((f) => f.path);
 
 /** The TypeScript side of `core-elf`: the dump of a core given as its bytes (gzip removed when present). */
 export async function coreElfGoldenText(bytes: Uint8Array): Promise<string> {

@@ -25,7 +25,7 @@ import (
 //     with RLIMIT_CORE unlimited into the working directory. The kernel counts
 //     NT_FILE offsets in pages. Needs /proc/sys/kernel/core_pattern to be a
 //     file name, not a pipe to a crash collector; otherwise the set fails.
-//   - core-kernel-pie.core.gz: the same of a -buildmode=pie build
+//   - core-kernel-pie.core.gz (Go 1.26 only): the same of a -buildmode=pie build
 //     (corework-pie.gz), loaded at a random base.
 //   - core-gcore.core.gz: gdb's gcore of "corework -mode wait" (attached with
 //     ptrace once the program says "ready"). gdb counts NT_FILE offsets in
@@ -39,11 +39,13 @@ import (
 //     arm64 build crashing like the kernel core's (see recordCoreQemu); qemu
 //     writes no NT_FILE and no NT_SIGINFO.
 //
-// Only the Go 1.26 toolchain records the set (coreLang): cores are a few
-// hundred kilobytes to a megabyte compressed each.
+// Every toolchain from Go 1.22 on (coreMinGo) records the set, the PIE only
+// with Go 1.26 (corePIELang: one load bias to find is enough, and the PIE's
+// executable is the biggest file of the set): cores are a hundred kilobytes
+// to half a megabyte compressed each, the executables about 1.5 MB.
 const (
-	coreMinGo = "go1.22"
-	coreLang  = "go1.26"
+	coreMinGo   = "go1.22"
+	corePIELang = "go1.26"
 )
 
 // coreProgram is the fixture program of the set.
@@ -51,8 +53,8 @@ const coreProgram = "corework"
 
 // recordCore records the core set for one toolchain.
 func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
-	if version.Compare(ver, coreMinGo) < 0 || version.Lang(ver) != coreLang {
-		r.log("%s: no core set (recorded with %s toolchains only)", ver, coreLang)
+	if version.Compare(ver, coreMinGo) < 0 {
+		r.log("%s: no core set (recorded from %s on)", ver, coreMinGo)
 		return nil
 	}
 	gdb, err := exec.LookPath("gdb")
@@ -116,9 +118,29 @@ func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
 		return err
 	}
 
-	// The same crash of a position-independent build: the kernel loads it at
-	// a random base, so the reader must find the load bias (AT_ENTRY minus
-	// the entry point) to line the executable up with the core.
+	if version.Lang(ver) == corePIELang {
+		if err := r.recordCorePIE(tmp, dir, host, rel, add, gdb); err != nil {
+			return err
+		}
+	}
+
+	// gdb's core of the waiting program.
+	gcore := filepath.Join(tmp, "core", "gcore.core")
+	dump, err := runGcore(exe, gdb, gcore)
+	if err != nil {
+		return err
+	}
+	if err := r.addCore(add, host, rel, "core-gcore", exe, gcore, "corework -mode wait; gdb -nx -batch -p PID -ex 'gcore FILE'", dump, "corework -mode wait >FILE", gdb); err != nil {
+		return err
+	}
+	return r.recordCoreQemu(tmp, dir, add)
+}
+
+// recordCorePIE records the crash of a position-independent build: the
+// kernel loads it at a random base, so the reader must find the load bias
+// (AT_ENTRY minus the entry point) to line the executable up with the core.
+// RLIMIT_CORE is already raised.
+func (r *recorder) recordCorePIE(tmp, dir string, host target, rel string, add addFunc, gdb string) error {
 	pie := filepath.Join(tmp, "core", coreProgram+"-pie")
 	pieArgs := []string{"build", "-trimpath", "-buildvcs=false", "-buildmode=pie", "-o", pie, "./" + coreProgram}
 	if _, err := r.goRunIn(dir, []string{"GOOS=linux", "GOARCH=amd64"}, pieArgs...); err != nil {
@@ -136,11 +158,10 @@ func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
 	if err := os.MkdirAll(pieWork, 0o755); err != nil {
 		return err
 	}
-	cmd = exec.Command(pie, "-mode", "crash")
+	cmd := exec.Command(pie, "-mode", "crash")
 	cmd.Dir = pieWork
 	cmd.Env = append(os.Environ(), "GOTRACEBACK=crash")
-	stdout.Reset()
-	stderr.Reset()
+	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err == nil {
 		return errors.New("corework-pie -mode crash exited without crashing")
@@ -149,20 +170,7 @@ func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
 	if err != nil {
 		return fmt.Errorf("%v (stderr: %s)", err, lastLines(stderr.Bytes(), 2))
 	}
-	if err := r.addCore(add, host, rel, "core-kernel-pie", pie, pieCore, "GOTRACEBACK=crash corework-pie -mode crash (kernel core, RLIMIT_CORE unlimited)", stdout.Bytes(), "GOTRACEBACK=crash corework-pie -mode crash >FILE", gdb); err != nil {
-		return err
-	}
-
-	// gdb's core of the waiting program.
-	gcore := filepath.Join(tmp, "core", "gcore.core")
-	dump, err := runGcore(exe, gdb, gcore)
-	if err != nil {
-		return err
-	}
-	if err := r.addCore(add, host, rel, "core-gcore", exe, gcore, "corework -mode wait; gdb -nx -batch -p PID -ex 'gcore FILE'", dump, "corework -mode wait >FILE", gdb); err != nil {
-		return err
-	}
-	return r.recordCoreQemu(tmp, dir, add)
+	return r.addCore(add, host, rel, "core-kernel-pie", pie, pieCore, "GOTRACEBACK=crash corework-pie -mode crash (kernel core, RLIMIT_CORE unlimited)", stdout.Bytes(), "GOTRACEBACK=crash corework-pie -mode crash >FILE", gdb)
 }
 
 // recordCoreQemu records linux/arm64: corework cross-compiled and crashed

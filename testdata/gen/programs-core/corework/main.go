@@ -15,15 +15,21 @@
 // 1.2 GB file of zeros.
 //
 // The states: goroutines blocked on a channel receive, a channel send, a
-// mutex, a select, a sleep, a WaitGroup; one spinning in a loop; and two
-// locked to their own OS threads (one blocked in a channel receive, one
-// sleeping), so the core has several threads.
+// mutex, a select, a sleep, a WaitGroup; one in a blocking read(2) of a pipe
+// (a goroutine in a system call, holding its thread); two waiting on the
+// network poller (a TCP accept and a read of a connection nobody writes to);
+// one yielding in a loop and one in a loop that never yields (running on a
+// thread when the core is written, unless preempted); two locked to their own
+// OS threads (one blocked in a channel receive, one sleeping), so the core
+// has several threads; a recursion 20 calls deep; and a receive reached
+// through two inlined calls (inlined frames in the dump).
 package main
 
 import (
 	"bufio"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"runtime"
 	"strconv"
@@ -35,6 +41,7 @@ import (
 
 var (
 	sink     int
+	sink2    int
 	mu       sync.Mutex
 	stop     = make(chan struct{})
 	started  sync.WaitGroup
@@ -89,6 +96,49 @@ func lockedSleep() {
 	time.Sleep(time.Hour)
 }
 
+// inSyscall blocks in read(2) on a pipe nobody writes to: the goroutine stays
+// in the system call, not in the network poller (the pipe is left blocking).
+//
+//go:noinline
+func inSyscall(fd int) {
+	var b [1]byte
+	syscall.Read(fd, b[:])
+}
+
+//go:noinline
+func netAccept(l net.Listener) {
+	if c, err := l.Accept(); err == nil {
+		c.Close()
+	}
+}
+
+//go:noinline
+func netRead(c net.Conn) {
+	var b [1]byte
+	c.Read(b[:])
+}
+
+// busy never yields: only asynchronous preemption stops it.
+//
+//go:noinline
+func busy() {
+	for {
+		sink2++
+	}
+}
+
+// inlinedLeaf and inlinedMid are small enough to be inlined into
+// inlinedOuter: the dump shows them as frames of their own all the same.
+func inlinedLeaf() { <-neverRcv }
+
+func inlinedMid() { inlinedLeaf() }
+
+//go:noinline
+func inlinedOuter() {
+	inlinedMid()
+	sink++
+}
+
 //go:noinline
 func recurse(n int) {
 	if n == 0 {
@@ -112,7 +162,35 @@ func main() {
 	mu.Lock()
 	var wg sync.WaitGroup
 	wg.Add(1)
-	for _, f := range []func(){blockedRecv, blockedSend, blockedMutex, blockedSelect, sleeping, spin, lockedRecv, lockedSleep, func() { recurse(20) }, func() { waitGroup(&wg) }} {
+	var pipe [2]int
+	if err := syscall.Pipe(pipe[:]); err != nil {
+		fmt.Fprintln(os.Stderr, "corework:", err)
+		os.Exit(1)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "corework:", err)
+		os.Exit(1)
+	}
+	// A connection of our own to the listener; its accepted end is read by
+	// netRead, and the listener is then accepted again by netAccept.
+	client, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "corework:", err)
+		os.Exit(1)
+	}
+	defer client.Close()
+	server, err := l.Accept()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "corework:", err)
+		os.Exit(1)
+	}
+	goroutines := []func(){
+		blockedRecv, blockedSend, blockedMutex, blockedSelect, sleeping, spin, busy, lockedRecv, lockedSleep,
+		func() { recurse(20) }, func() { waitGroup(&wg) }, func() { inSyscall(pipe[0]) },
+		func() { netAccept(l) }, func() { netRead(server) }, inlinedOuter,
+	}
+	for _, f := range goroutines {
 		started.Add(1)
 		go func() {
 			started.Done()
