@@ -1,4 +1,4 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ErrorCode, GodiagError } from '../../src/internal/errors.js';
 import { encodeTrace } from '../../src/trace/encode.js';
@@ -117,4 +117,29 @@ describe('generation readers on generated traces', () => {
       }
     },
   );
+  it('rejects an argument varint of ten bytes that overflows 64 bits, in both readers (a fast-check counterexample from CI, seed -847773909)', async () => {
+    const generation = {
+      gen: 1,
+      strings: new Map<number, string>(),
+      stacks: new Map(),
+      cpuSamples: [],
+      frequency: 1_000_000_000,
+      clockSnapshot: undefined,
+      experimentalBatches: [],
+      batches: [{ m: 1, time: 100, events: [{ type: 16, args: [1, 2n ** 63n, 1], data: undefined, offset: 0, varintWidths: undefined }] }],
+      tableTime: undefined,
+    };
+    const bytes = encodeTrace('1.22', [generation] as unknown as Parameters<typeof encodeTrace>[1]).slice();
+    // 2^63 is nine continuation bytes and a last byte of 1; 5 there asks for bits past the 64th.
+    let last = -1;
+    for (let i = 9; i < bytes.length && last < 0; i++) if (bytes[i] === 1 && bytes.subarray(i - 9, i).every((b) => b === 0x80)) last = i;
+    expect(last).toBeGreaterThan(0);
+    expect(normalize([...readGenerationsSync(bytes)])).toEqual(normalize([generation] as unknown as Parameters<typeof normalize>[0]));
+    bytes[last] = 5;
+    const sync = godiagOrValue(() => [...readGenerationsSync(bytes)]);
+    expect(sync).toBeInstanceOf(GodiagError);
+    expect((sync as GodiagError).message).toMatch(/varint overflows 64 bits/);
+    expect((sync as GodiagError).offset).toBe(last - 9);
+    await expect(all(readGenerations(makeSource('async-iterable', cut(bytes, [last]))))).rejects.toMatchObject({ code: ErrorCode.Corrupt, offset: last - 9 });
+  });
 });

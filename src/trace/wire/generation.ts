@@ -392,7 +392,8 @@ class GenerationBuilder {
         for (let k = spec.args.length - 1; k > 0 && dt !== INCOMPLETE; k--) {
           const start = p;
           while (p < end && data[p]! >= 0x80) p++;
-          if (p >= end || p - start >= 10) {
+          // The slow path reports a varint cut off by the batch's end, or one of 10 bytes past 64 bits.
+          if (p >= end || p - start >= 10 || (p - start === 9 && data[p]! > 1)) {
             dt = INCOMPLETE;
             break;
           }
