@@ -2,7 +2,8 @@
  * `godiag/core`: ELF core files of Go programs. Today the ELF layer: {@link openCore} reads a Linux core
  * (kernel, gdb `gcore` or qemu-user) through random access — program headers, notes, threads with their
  * registers (amd64, arm64), the mapped files, and a memory image layered with the executable and mapped files.
- * The Go layer (goroutines and their stacks) comes later.
+ * {@link readDwarf} reads an executable's DWARF (2–5, compressed or not) for the runtime's struct layouts. The Go
+ * layer (goroutines and their stacks) comes later.
  * @module godiag/core
  */
 
@@ -27,3 +28,5 @@ export {
 export { NoteType, noteTypeName, signalName, type AuxvEntry, type FileMapping, type MappedFiles, type NoteBuildIds, type PrPsInfo, type PrStatus, type ProcessTimes, type SigInfo } from './notes.js';
 export { AMD64_REGISTERS, ARM64_REGISTERS, REGISTER_LAYOUTS, type RegisterLayout, type Registers } from './registers.js';
 export { coreElfDump } from './dump.js';
+export { readDwarf, dwarfFromSections, Dwarf, type StructLayout, type FieldLayout, type DwarfContainer, type DwarfOptions } from './dwarf/index.js';
+export type { DwarfType, StructType, StructMember, PointerType, BaseType, TypedefType, ArrayType, FuncType, EnumType, OtherType, GoKind } from './dwarf/index.js';

@@ -35,6 +35,7 @@ export type FormatName =
   | 'pe'
   | 'pclntab'
   | 'buildinfo'
+  | 'dwarf'
   | 'gzip'
   | 'zlib'
   | 'input';

@@ -20,6 +20,7 @@ import { quoteGolden } from './quote-golden.js';
 import { symbolizeExtraGoldens } from './symbolize-goldens.js';
 import { prometheusExtraGoldens } from './prometheus-goldens.js';
 import { coreExtraGoldens } from './core-goldens.js';
+import { dwarfExtraGoldens } from './dwarf-goldens.js';
 import { callersPath, gosymDumpText, gosymInlineText, hasCallers, isGosymExecutable } from './gosym-goldens.js';
 
 /** Repository root. */
@@ -256,6 +257,7 @@ for (const path of CORPUS_ELF) {
 extraGoldens.push(...symbolizeExtraGoldens);
 extraGoldens.push(...prometheusExtraGoldens);
 extraGoldens.push(...coreExtraGoldens);
+extraGoldens.push(...dwarfExtraGoldens);
 
 // The older pclntab layouts (Go 1.5–1.18: magics 0xfffffffb, 0xfffffffa, 0xfffffff0), stripped, which current
 // toolchains cannot produce.

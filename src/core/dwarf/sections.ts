@@ -11,11 +11,8 @@ import { ErrorCode, GodiagError, type FormatName } from '../../internal/errors.j
 import { Limits, checkLimit } from '../../internal/limits.js';
 import type { Executable, ExecutableSection } from '../../gosym/container/types.js';
 
-/**
- * The format named in the DWARF reader's errors. `FormatName` has no `dwarf` member yet, so errors are
- * reported as the container's (`elf`), with the section named in the message.
- */
-export const DWARF_FORMAT: FormatName = 'elf';
+/** The format named in the DWARF reader's errors (the section is named in the message). */
+export const DWARF_FORMAT: FormatName = 'dwarf';
 
 /** ELF `ch_type` of a zlib-compressed section. */
 const ELFCOMPRESS_ZLIB = 1;
