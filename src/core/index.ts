@@ -28,5 +28,5 @@ export {
 export { NoteType, noteTypeName, signalName, type AuxvEntry, type FileMapping, type MappedFiles, type NoteBuildIds, type PrPsInfo, type PrStatus, type ProcessTimes, type SigInfo } from './notes.js';
 export { AMD64_REGISTERS, ARM64_REGISTERS, REGISTER_LAYOUTS, type RegisterLayout, type Registers } from './registers.js';
 export { coreElfDump } from './dump.js';
-export { readDwarf, dwarfFromSections, Dwarf, type StructLayout, type FieldLayout, type DwarfContainer, type DwarfOptions } from './dwarf/index.js';
-export type { DwarfType, StructType, StructMember, PointerType, BaseType, TypedefType, ArrayType, FuncType, EnumType, OtherType, GoKind } from './dwarf/index.js';
+export { readDwarf, dwarfFromSections, Dwarf, GO_KINDS, type StructLayout, type FieldLayout, type DwarfContainer, type DwarfOptions, type DwarfSections } from './dwarf/index.js';
+export type { DwarfType, StructType, StructMember, PointerType, BaseType, TypedefType, ArrayType, FuncType, EnumType, OtherType, GoKind, Enumerator } from './dwarf/index.js';

@@ -24,7 +24,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'godiag-cli-core-'));
 /** The executable beside a core: the PIE build for the PIE core, else the plain build of its GOARCH. */
 function executableOf(core: Fixture): string {
   const pie = core.kind === 'core-kernel-pie';
-  const exe = fixtures.find((f) => f.format === 'core-exe' && f.goarch === core.goarch && (pie ? f.kind === 'core-kernel-pie' : f.kind === undefined))!;
+  const exe = fixtures.find((f) => f.format === 'core-exe' && f.goVersion === core.goVersion && f.goarch === core.goarch && (pie ? f.kind === 'core-kernel-pie' : f.kind === undefined))!;
   return join(FIXTURES, exe.path);
 }
 
@@ -33,10 +33,12 @@ function executableOf(core: Fixture): string {
  * `0x… in clock_gettime ()` is outside the Go executable (the vDSO): its function is undefined here too.
  */
 function gdbThreads(core: Fixture): { tid: number; func: string | undefined; rip: string }[] {
-  const gdb = fixtures.find((f) => f.format === 'core-gdb' && f.kind === core.kind && f.goarch === core.goarch);
+  const gdb = fixtures.find((f) => f.format === 'core-gdb' && f.goVersion === core.goVersion && f.kind === core.kind && f.goarch === core.goarch);
   if (gdb === undefined) return [];
   const text = new TextDecoder().decode(fixtureBytes(gdb));
-  const funcs = [...text.matchAll(/^[* ] +\d+ +LWP (\d+) +(0x[0-9a-f]+ in )?(\S+) \(\)/gm)].map((m) => ({ tid: Number(m[1]), func: m[2] === undefined ? m[3]! : undefined }));
+  // gdb also writes "0x… in" for a Go function when the pc is not at the start of a line (a thread caught
+  // mid-statement), and prints a Go function's arguments: Go's names are package-qualified, the vDSO's are not.
+  const funcs = [...text.matchAll(/^[* ] +\d+ +LWP (\d+) +(0x[0-9a-f]+ in )?(\S+) \(/gm)].map((m) => ({ tid: Number(m[1]), func: m[2] === undefined || m[3]!.includes('.') ? m[3]! : undefined }));
   const rips = new Map<number, string>();
   for (const block of text.split(/^Thread \d+ \(LWP /m).slice(1)) {
     const tid = Number(/^(\d+)\)/.exec(block)?.[1]);

@@ -14,7 +14,7 @@ import { dwarfError, readDwarfSections, type DwarfContainer, type DwarfOptions, 
 import { Tag, TYPE_TAGS, TypeGraph, type DwarfType, type StructType } from './types.js';
 
 export { readDwarfSections, chdrBytes, zdebugBytes, DWARF_FORMAT, type DwarfContainer, type DwarfOptions, type DwarfSections } from './sections.js';
-export { Tag, type ArrayType, type BaseType, type DwarfType, type EnumType, type FuncType, type GoKind, type OtherType, type PointerType, type StructMember, type StructType, type TypeCommon, type TypedefType } from './types.js';
+export { Tag, GO_KINDS, type Enumerator, type ArrayType, type BaseType, type DwarfType, type EnumType, type FuncType, type GoKind, type OtherType, type PointerType, type StructMember, type StructType, type TypeCommon, type TypedefType } from './types.js';
 
 /** One field of a {@link StructLayout}. */
 export interface FieldLayout {

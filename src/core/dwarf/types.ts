@@ -25,7 +25,7 @@ export const TYPE_TAGS: ReadonlySet<number> = new Set<number>([
 ]);
 
 /** Go's `reflect.Kind` names by number, from Go's `DW_AT_go_kind`. */
-const GO_KINDS = [
+export const GO_KINDS = [
   'invalid', 'bool', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64',
   'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'array', 'chan', 'func', 'interface', 'map',
   'ptr', 'slice', 'string', 'struct', 'unsafe.Pointer',
@@ -113,7 +113,15 @@ export interface EnumType extends TypeCommon {
   /** Discriminant. */
   readonly kind: 'enum';
   /** Enumerators in order. */
-  readonly values: readonly { name: string; value: bigint }[];
+  readonly values: readonly Enumerator[];
+}
+
+/** One enumerator of an {@link EnumType}. */
+export interface Enumerator {
+  /** Its name. */
+  readonly name: string;
+  /** Its value (`DW_AT_const_value`). */
+  readonly value: bigint;
 }
 
 /** A type of a tag this reader does not model further (`DW_TAG_unspecified_type`, …). */
@@ -258,7 +266,7 @@ export class TypeGraph {
       case Tag.subroutineType:
         return { ...common, get byteSize(): number | undefined { return graph.sizeOf(offset); }, kind: 'func' };
       case Tag.enumerationType: {
-        const values: { name: string; value: bigint }[] = [];
+        const values: Enumerator[] = [];
         if (die.children) {
           for (const d of this.children(u, die)) {
             if (d.tag !== Tag.enumerator) continue;
