@@ -763,6 +763,18 @@ export class Pclntab {
     return (this.funcInfos[i] ??= Object.freeze(this.func(i)));
   }
 
+  /**
+   * The SP delta at `pc`: how far the function containing `pc` has moved the stack pointer below its value at
+   * entry (the pcsp table's value there — what a stack unwinder adds to SP to find the caller's frame). −1
+   * when no function contains `pc` or the function has no pcsp table (as the runtime's pcvalue answers).
+   */
+  spDelta(pc: bigint): number {
+    const x = this.offsetOf(pc);
+    const i = this.indexOf(x);
+    if (i < 0) return -1;
+    return this.pcvalue(this.pcsp(this.funcOffs[i]!), this.entries[i]!, x);
+  }
+
   /** The function at functab index `i` (0 ≤ i < funcCount). */
   func(i: number): FuncInfo {
     if (!(i >= 0 && i < this.funcCount)) throw new RangeError(`function index ${i} outside 0..${this.funcCount - 1}`);

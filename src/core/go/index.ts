@@ -1,0 +1,10 @@
+/**
+ * The Go layer of the core reader: goroutines and their stacks, read through the executable's DWARF and
+ * pclntab. {@link openGoProcess} takes a core opened with its executable.
+ * @module
+ */
+
+export { openGoProcess, GoroutineStatus, type GoProcess, type Goroutine, type FramesOptions } from './process.js';
+export { unwind, shownByDefault, type GoFrame, type UnwindResult, type UnwindContext, type UnwindStart } from './unwind.js';
+export { goSymbolsOf, type GoSymbols } from './binary.js';
+export { CoreMemory, StructView } from './memory.js';

@@ -1,0 +1,280 @@
+/**
+ * The Go layer of a core: the runtime's goroutines (`runtime.allgs`), read with the executable's DWARF layouts
+ * and symbol table, and their stacks unwound with the pclntab.
+ * @module
+ */
+
+import type { Core, CoreThread } from '../elf-core.js';
+import { readDwarf, type Dwarf, type StructLayout } from '../dwarf/index.js';
+import { ErrorCode, GodiagError } from '../../internal/errors.js';
+import { Limits } from '../../internal/limits.js';
+import type { ExecutableSymbol } from '../../gosym/container/index.js';
+import type { Pclntab } from '../../gosym/pclntab/index.js';
+import { goSymbolsOf } from './binary.js';
+import { CoreMemory, type StructView } from './memory.js';
+import { unwind, type GoFrame, type UnwindResult } from './unwind.js';
+
+/** The runtime's `_Gscan` bit of `atomicstatus`: set while the GC scans the stack. */
+const G_SCAN = 0x1000;
+/** `_Gwaiting`, `_Gsyscall`, `_Grunning` and `_Gdead`: stable across Go 1.22–1.26. */
+const G_RUNNING = 2;
+const G_SYSCALL = 3;
+const G_WAITING = 4;
+const G_DEAD = 6;
+
+/** One goroutine of the process, as the runtime's `g` records it. Addresses are the process's. */
+export interface Goroutine {
+  /** The goroutine id (`goid`). */
+  id: bigint;
+  /** Address of the `g`. */
+  address: bigint;
+  /** `atomicstatus` with the scan bit removed (`_Grunnable` 1, `_Grunning` 2, `_Gsyscall` 3, `_Gwaiting` 4, …). */
+  status: number;
+  /** The status's name in the runtime's `gStatusStrings` (`running`, `waiting`, …; `???` when unknown). */
+  statusName: string;
+  /** The GC was scanning the stack (`_Gscan`). */
+  scan: boolean;
+  /** The wait reason code (`waitreason`); 0 for none. */
+  waitReasonCode: number;
+  /** The wait reason's text in the runtime's `waitReasonStrings` (`chan receive`), when it has one. */
+  waitReason: string | undefined;
+  /** What a goroutine dump prints in brackets: the wait reason of a waiting goroutine, else the status name. */
+  state: string;
+  /** `waitsince` (the runtime's nanotime when it blocked; 0 when not recorded). */
+  waitSince: bigint;
+  /** Address of the M the goroutine is locked to (`lockedm`), 0 when none. */
+  lockedM: bigint;
+  /** Address of the M running it (`m`), 0 when none. */
+  m: bigint;
+  /** The OS thread id of that M (`m.procid`), when it runs on one. */
+  thread: number | undefined;
+  /** The goroutine that created it (`parentGoid`; 0 for none). */
+  parentId: bigint;
+  /** The `go` statement's pc (`gopc`) and where it is: the function and position as `created by` prints them. */
+  createdBy: { pc: bigint; function: string; file: string; line: number } | undefined;
+  /** The goroutine's function (`startpc`) and its name. */
+  startPc: bigint;
+  /** Name of the function at `startPc` ('' when none). */
+  startFunction: string;
+  /** A runtime goroutine, which a goroutine dump hides unless GOTRACEBACK=system. */
+  system: boolean;
+  /** Stack bounds [lo, hi). */
+  stack: { lo: bigint; hi: bigint };
+  /** The saved context (`sched`): pc, sp, lr (arm64), bp. */
+  sched: { pc: bigint; sp: bigint; lr: bigint; bp: bigint };
+  /** `syscallpc`/`syscallsp`: the context saved on entering a system call (0 when not in one). */
+  syscall: { pc: bigint; sp: bigint };
+}
+
+/** A Go process in a core: the runtime's state read through the executable. */
+export interface GoProcess {
+  /** The core. */
+  readonly core: Core;
+  /** Go version of the executable's build info (`go1.26.8`), when it has one. */
+  readonly goVersion: string | undefined;
+  /** GOARCH (`amd64`, `arm64`). */
+  readonly goarch: string;
+  /** The executable's pclntab (link-time addresses; add {@link loadBias} for the process's). */
+  readonly table: Pclntab;
+  /** The executable's DWARF. */
+  readonly dwarf: Dwarf;
+  /** What the process's addresses add to the executable's (PIE). */
+  readonly loadBias: bigint;
+  /** Every goroutine of `runtime.allgs` except dead ones (as a goroutine dump skips them), in `allgs` order. */
+  goroutines(): Promise<Goroutine[]>;
+  /** Every `g` of `runtime.allgs`, dead ones included. */
+  allGoroutines(): Promise<Goroutine[]>;
+  /** The goroutine's stack, innermost first, inlined calls expanded. */
+  frames(g: Goroutine, options?: FramesOptions): Promise<UnwindResult>;
+}
+
+/** Options of {@link GoProcess.frames}. */
+export interface FramesOptions {
+  /** Most physical frames to unwind (default and maximum 10000). */
+  maxFrames?: number;
+}
+
+function unsupported(message: string): GodiagError {
+  return new GodiagError(ErrorCode.UnsupportedVersion, { format: 'core', offset: 0, message: `core: ${message}` });
+}
+
+function layoutOf(dwarf: Dwarf, name: string): StructLayout {
+  const l = dwarf.structLayout(name);
+  if (l === undefined || l.size <= 0) throw unsupported(`the executable's DWARF has no ${name}`);
+  return l;
+}
+
+/**
+ * Opens the Go layer of a core opened with its executable (Go 1.22–1.26 on linux/amd64 and linux/arm64).
+ * @throws GodiagError `unsupported-version` without an executable, without DWARF or the runtime's symbols.
+ */
+export async function openGoProcess(core: Core): Promise<GoProcess> {
+  const exe = core.executable;
+  if (exe === undefined) throw unsupported('the Go layer needs the executable (openCore with `executable`)');
+  if (exe.goarch !== 'amd64' && exe.goarch !== 'arm64') throw unsupported(`GOARCH ${exe.goarch} is not supported (amd64, arm64)`);
+  const [{ table, buildInfo }, dwarf, symbols] = await Promise.all([goSymbolsOf(exe), readDwarf(exe), exe.symbols()]);
+  const bias = core.executableCheck?.loadBias ?? 0n;
+  const mem = new CoreMemory(core);
+  const gLayout = layoutOf(dwarf, 'runtime.g');
+  const mLayout = layoutOf(dwarf, 'runtime.m');
+  const gobuf = layoutOf(dwarf, 'runtime.gobuf');
+  const stackLayout = layoutOf(dwarf, 'runtime.stack');
+  const sym = new Map<string, ExecutableSymbol>();
+  for (const s of symbols) if (s.name.startsWith('runtime.') && !sym.has(s.name)) sym.set(s.name, s);
+  const symAddr = (name: string): bigint | undefined => {
+    const s = sym.get(name);
+    return s === undefined ? undefined : s.value + bias;
+  };
+  const stringTable = async (name: string): Promise<string[]> => {
+    const s = sym.get(name);
+    if (s === undefined || s.size === 0n || s.size > 1n << 20n) return [];
+    const n = Number(s.size) / 16;
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) out.push((await mem.goString(s.value + bias + BigInt(i * 16), 256)) ?? '');
+    return out;
+  };
+  const [statusNames, waitReasons] = await Promise.all([stringTable('runtime.gStatusStrings'), stringTable('runtime.waitReasonStrings')]);
+  const threads = new Map<number, CoreThread>(core.threads().map((t) => [t.tid, t]));
+  const goarch = exe.goarch;
+  const mCache = new Map<bigint, Promise<StructView | undefined>>();
+  const readM = (addr: bigint): Promise<StructView | undefined> => {
+    let p = mCache.get(addr);
+    if (p === undefined) {
+      p = mem.struct(addr, mLayout, 'runtime.m').catch(() => undefined);
+      mCache.set(addr, p);
+    }
+    return p;
+  };
+  const nameAt = (pc: bigint): string => table.funcAt(pc - bias)?.name ?? '';
+
+  const readG = async (addr: bigint): Promise<Goroutine> => {
+    const g = await mem.struct(addr, gLayout, 'runtime.g');
+    const raw = Number(g.field('atomicstatus'));
+    const status = raw & ~G_SCAN;
+    const code = Number(g.field('waitreason'));
+    const statusName = statusNames[status] ?? '???';
+    const waitReason = code > 0 ? waitReasons[code] : undefined;
+    const schedOff = g.offset('sched');
+    const stackOff = g.offset('stack');
+    const sb = (f: string) => g.uint(schedOff + (gobuf.fields.get(f)?.offset ?? 0), 8);
+    const m = g.field('m');
+    let thread: number | undefined;
+    if (m !== 0n) {
+      const mv = await readM(m);
+      if (mv !== undefined) {
+        const procid = Number(mv.field('procid'));
+        if (threads.has(procid)) thread = procid;
+      }
+    }
+    const gopc = g.field('gopc');
+    const startPc = g.field('startpc');
+    const startFn = table.funcAt(startPc - bias);
+    let createdBy: Goroutine['createdBy'];
+    const cf = table.funcAt(gopc - bias);
+    if (cf !== undefined) {
+      // As the runtime prints it: the physical function, the line of the call (pc − 1 past the entry).
+      const at = gopc - bias > cf.entry ? gopc - bias - 1n : gopc - bias;
+      const pos = table.lookup(at);
+      const last = pos[pos.length - 1];
+      createdBy = { pc: gopc, function: cf.name, file: last?.file ?? '?', line: last?.line ?? 0 };
+    }
+    const idName = startFn?.funcIDName;
+    const system =
+      startFn === undefined || idName === 'runtime_main' || idName === 'corostart' || idName === 'handleAsyncEvent'
+        ? false
+        : idName === 'runfinq' || idName === 'runFinalizers' || idName === 'runCleanups' || startFn.name.startsWith('runtime.');
+    return {
+      id: g.field('goid'),
+      address: addr,
+      status,
+      statusName,
+      scan: (raw & G_SCAN) !== 0,
+      waitReasonCode: code,
+      waitReason,
+      state: status === G_WAITING && code !== 0 && waitReason !== undefined ? waitReason : statusName,
+      waitSince: g.field('waitsince'),
+      lockedM: g.field('lockedm'),
+      m,
+      thread,
+      parentId: g.has('parentGoid') ? g.field('parentGoid') : 0n,
+      createdBy,
+      startPc,
+      startFunction: startFn?.name ?? '',
+      system,
+      stack: { lo: g.uint(stackOff + (stackLayout.fields.get('lo')?.offset ?? 0), 8), hi: g.uint(stackOff + (stackLayout.fields.get('hi')?.offset ?? 8), 8) },
+      sched: { pc: sb('pc'), sp: sb('sp'), lr: gobuf.fields.has('lr') ? sb('lr') : 0n, bp: gobuf.fields.has('bp') ? sb('bp') : 0n },
+      syscall: { pc: g.field('syscallpc'), sp: g.field('syscallsp') },
+    };
+  };
+
+  let all: Promise<Goroutine[]> | undefined;
+  const allGoroutines = (): Promise<Goroutine[]> =>
+    (all ??= (async () => {
+      const at = symAddr('runtime.allgs');
+      if (at === undefined) throw unsupported('the executable has no runtime.allgs symbol');
+      const [ptr, len] = await mem.words(at, 2);
+      if (ptr === undefined || len === undefined) return [];
+      if (len > BigInt(Limits.maxItems)) {
+        throw new GodiagError(ErrorCode.LimitExceeded, { format: 'core', offset: 0, message: `core: runtime.allgs has ${len} goroutines, more than ${Limits.maxItems}` });
+      }
+      const out: Goroutine[] = [];
+      const n = Number(len);
+      for (let i = 0; i < n; i += 4096) {
+        const addrs = await mem.words(ptr + BigInt(i * 8), Math.min(4096, n - i));
+        for (const a of addrs) if (a !== 0n) out.push(await readG(a));
+      }
+      return out;
+    })());
+
+  return {
+    core,
+    goVersion: buildInfo?.goVersion,
+    goarch,
+    table,
+    dwarf,
+    loadBias: bias,
+    allGoroutines,
+    goroutines: async () => (await allGoroutines()).filter((g) => g.status !== G_DEAD),
+    frames: async (g, options = {}) => {
+      const maxFrames = Math.min(options.maxFrames ?? 10000, 10000);
+      // A goroutine on a thread: the thread's registers, when they point into its stack (or into the M's g0
+      // stack, which the unwinder leaves through systemstack for the goroutine's saved context).
+      if (g.status === G_RUNNING && g.thread !== undefined && g.m !== 0n) {
+        const t = threads.get(g.thread);
+        const mv = await readM(g.m);
+        if (t !== undefined && mv !== undefined) {
+          const onG = t.sp >= g.stack.lo && t.sp < g.stack.hi;
+          // Or the M's signal stack (gsignal): a handler running for the goroutine, e.g. the crash's raise.
+          const stackOf = async (field: string): Promise<{ lo: bigint; hi: bigint } | undefined> => {
+            const at = mv.field(field);
+            if (at === 0n) return undefined;
+            try {
+              const v = await mem.struct(at, gLayout, 'runtime.g');
+              const so = v.offset('stack');
+              return { lo: v.uint(so, 8), hi: v.uint(so + 8, 8) };
+            } catch {
+              return undefined;
+            }
+          };
+          const within = (s: { lo: bigint; hi: bigint } | undefined) => s !== undefined && t.sp >= s.lo && t.sp < s.hi;
+          const onG0 = !onG && within(await stackOf('g0'));
+          const onSignal = !onG && !onG0 && within(await stackOf('gsignal'));
+          if (onG || onG0 || onSignal) {
+            const lr = goarch === 'arm64' ? (t.registers['x30'] ?? 0n) : 0n;
+            const r = await unwind({ mem, table, bias, goarch, maxFrames }, { pc: t.pc, sp: t.sp, lr, source: 'thread', jump: onG ? undefined : g });
+            // A thread on g0 that never comes back to the goroutine's stack (the scheduler about to resume it,
+            // between mcall and gogo): the goroutine's own stack is in its saved context.
+            const reached = r.frames.some((f) => f.sp >= g.stack.lo && f.sp < g.stack.hi);
+            if (reached || !(g.sched.sp >= g.stack.lo && g.sched.sp < g.stack.hi)) return r;
+          }
+        }
+      }
+      if (g.syscall.sp !== 0n) return unwind({ mem, table, bias, goarch, maxFrames }, { pc: g.syscall.pc, sp: g.syscall.sp, lr: 0n, source: 'syscall' });
+      return unwind({ mem, table, bias, goarch, maxFrames }, { pc: g.sched.pc, sp: g.sched.sp, lr: g.sched.lr, source: 'sched' });
+    },
+  };
+}
+
+export type { GoFrame, UnwindResult };
+/** Statuses used by callers of {@link Goroutine.status}. */
+export const GoroutineStatus = { running: G_RUNNING, syscall: G_SYSCALL, waiting: G_WAITING, dead: G_DEAD } as const;
