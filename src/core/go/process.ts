@@ -5,6 +5,7 @@
  */
 
 import type { Core, CoreThread } from '../elf-core.js';
+import { isUnavailable } from '../memory.js';
 import { readDwarf, type Dwarf, type StructLayout } from '../dwarf/index.js';
 import { ErrorCode, GodiagError } from '../../internal/errors.js';
 import { Limits } from '../../internal/limits.js';
@@ -80,6 +81,8 @@ export interface GoProcess {
   readonly dwarf: Dwarf;
   /** What the process's addresses add to the executable's (PIE). */
   readonly loadBias: bigint;
+  /** What could not be read (a `g` in memory the core does not hold), one sentence each; filled as goroutines are read. */
+  readonly warnings: string[];
   /** Every goroutine of `runtime.allgs` except dead ones (as a goroutine dump skips them), in `allgs` order. */
   goroutines(): Promise<Goroutine[]>;
   /** Every `g` of `runtime.allgs`, dead ones included. */
@@ -207,6 +210,7 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
     };
   };
 
+  const warnings: string[] = [];
   let all: Promise<Goroutine[]> | undefined;
   const allGoroutines = (): Promise<Goroutine[]> =>
     (all ??= (async () => {
@@ -221,7 +225,16 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
       const n = Number(len);
       for (let i = 0; i < n; i += 4096) {
         const addrs = await mem.words(ptr + BigInt(i * 8), Math.min(4096, n - i));
-        for (const a of addrs) if (a !== 0n) out.push(await readG(a));
+        for (const [k, a] of addrs.entries()) {
+          if (a === 0n) continue;
+          try {
+            out.push(await readG(a));
+          } catch (e) {
+            // One unreadable g (memory the core left out) must not hide the others.
+            if (!isUnavailable(e)) throw e;
+            warnings.push(`runtime.allgs[${i + k}]: the g at 0x${a.toString(16)} is unavailable: ${e.message}`);
+          }
+        }
       }
       return out;
     })());
@@ -233,6 +246,7 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
     table,
     dwarf,
     loadBias: bias,
+    warnings,
     allGoroutines,
     goroutines: async () => (await allGoroutines()).filter((g) => g.status !== G_DEAD),
     frames: async (g, options = {}) => {

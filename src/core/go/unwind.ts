@@ -179,12 +179,14 @@ export async function unwind(ctx: UnwindContext, start: UnwindStart): Promise<Un
     let fp = sp + BigInt(delta);
     if (!lrArch) fp += 8n;
     let top = false;
+    let spWrite = false;
     try {
       if ((flags & FLAG_TOP_FRAME) !== 0 || TOP.has(fid)) {
         lr = 0n;
         top = true;
       } else if ((flags & FLAG_SP_WRITE) !== 0 && !innermost) {
         lr = 0n;
+        spWrite = true;
       } else if (lrArch) {
         if ((innermost && sp < fp) || lr === 0n) lr = await mem.u64(sp);
       } else if (lr === 0n) {
@@ -217,7 +219,8 @@ export async function unwind(ctx: UnwindContext, start: UnwindStart): Promise<Un
     }
     if (top) return done(true);
     if (lr === -1n) return done(false, `the return address of ${f.name} is in memory the core does not hold`);
-    if (lr === 0n) return done(false, `${f.name} writes SP: the unwinder cannot go past it`);
+    if (spWrite) return done(false, `${f.name} writes SP: the unwinder cannot go past it`);
+    if (lr === 0n) return done(false, `the return address of ${f.name} reads 0`);
     if (table.funcAt(lr - bias) === undefined) return done(false, `return address ${hex(lr)} of ${f.name} is in no Go function`);
     if (pc === lr && sp === fp) return done(false, `stuck at pc ${hex(pc)} sp ${hex(sp)}`);
     if (fp < sp) return done(false, `frame pointer below the stack pointer at ${f.name}`);
