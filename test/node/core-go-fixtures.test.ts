@@ -98,6 +98,11 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
       const state = o.g.state === 'runnable' ? d.state : o.g.state;
       if (o.g.state === 'runnable') readied.push(id);
       expect({ id, state, locked: o.g.lockedM !== 0n }).toEqual({ id, state: d.state, locked: d.lockedToThread });
+      // A locked goroutine's M is one of the core's threads, which no other goroutine is locked to.
+      if (d.lockedToThread) {
+        expect(o.g.lockedThread).toBeDefined();
+        expect([...ours.values()].filter((x) => x.g.lockedThread === o.g.lockedThread)).toHaveLength(1);
+      }
       const want = d.frames.filter((f): f is DumpFrame => f.kind === 'frame').map(dumpKey);
       expect(o.frames.filter((f) => f.shown).map(frameKey)).toEqual(want);
       expect(ourCreatedKey(o.g)).toBe(createdKey(d));
@@ -134,6 +139,9 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
       expect(o.frames.filter((f) => f.shown).map((f) => f.function)).toEqual(['time.Sleep', 'main.main']);
       return;
     }
+    // It is the goroutine of the thread that received the signal.
+    const proc = (await get()).proc;
+    expect((await proc.signalGoroutine())?.id).toBe(1n);
     // The nil dereference in main.crash, turned into a panic by the injected sigpanic, ends in the runtime's
     // raise of SIGABRT, interrupted by the signal handler (runtime.sigtramp) that raised it again.
     expect({ state: o.g.state, source: o.source }).toEqual({ state: 'running', source: 'thread' });

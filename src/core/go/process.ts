@@ -45,6 +45,8 @@ export interface Goroutine {
   waitSince: bigint;
   /** Address of the M the goroutine is locked to (`lockedm`), 0 when none. */
   lockedM: bigint;
+  /** The OS thread id of the M it is locked to (`lockedm.procid`), when that thread is in the core. */
+  lockedThread: number | undefined;
   /** Address of the M running it (`m`), 0 when none. */
   m: bigint;
   /** The OS thread id of that M (`m.procid`), when it runs on one. */
@@ -87,6 +89,11 @@ export interface GoProcess {
   goroutines(): Promise<Goroutine[]>;
   /** Every `g` of `runtime.allgs`, dead ones included. */
   allGoroutines(): Promise<Goroutine[]>;
+  /**
+   * The goroutine running on the thread that received the core's signal (`Core.signalThread`), when there is one:
+   * the goroutine that crashed. Undefined when that thread ran no goroutine (or the core records no signal).
+   */
+  signalGoroutine(): Promise<Goroutine | undefined>;
   /** The goroutine's stack, innermost first, inlined calls expanded. */
   frames(g: Goroutine, options?: FramesOptions): Promise<UnwindResult>;
 }
@@ -160,15 +167,16 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
     const schedOff = g.offset('sched');
     const stackOff = g.offset('stack');
     const sb = (f: string) => g.uint(schedOff + (gobuf.fields.get(f)?.offset ?? 0), 8);
+    const threadOf = async (mAddr: bigint): Promise<number | undefined> => {
+      if (mAddr === 0n) return undefined;
+      const mv = await readM(mAddr);
+      if (mv === undefined) return undefined;
+      const procid = Number(mv.field('procid'));
+      return threads.has(procid) ? procid : undefined;
+    };
     const m = g.field('m');
-    let thread: number | undefined;
-    if (m !== 0n) {
-      const mv = await readM(m);
-      if (mv !== undefined) {
-        const procid = Number(mv.field('procid'));
-        if (threads.has(procid)) thread = procid;
-      }
-    }
+    const thread = await threadOf(m);
+    const lockedM = g.field('lockedm');
     const gopc = g.field('gopc');
     const startPc = g.field('startpc');
     const startFn = table.funcAt(startPc - bias);
@@ -196,7 +204,8 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
       waitReason,
       state: status === G_WAITING && code !== 0 && waitReason !== undefined ? waitReason : statusName,
       waitSince: g.field('waitsince'),
-      lockedM: g.field('lockedm'),
+      lockedM,
+      lockedThread: await threadOf(lockedM),
       m,
       thread,
       parentId: g.has('parentGoid') ? g.field('parentGoid') : 0n,
@@ -249,6 +258,11 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
     warnings,
     allGoroutines,
     goroutines: async () => (await allGoroutines()).filter((g) => g.status !== G_DEAD),
+    signalGoroutine: async () => {
+      const tid = core.signalThread;
+      if (tid === undefined) return undefined;
+      return (await allGoroutines()).find((g) => g.thread === tid && (g.status === G_RUNNING || g.status === G_SYSCALL));
+    },
     frames: async (g, options = {}) => {
       const maxFrames = Math.min(options.maxFrames ?? 10000, 10000);
       // A goroutine on a thread: the thread's registers, when they point into its stack (or into the M's g0
