@@ -18,7 +18,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { openCore } from '../../src/core/elf-core.js';
-import { openGoProcess, type GoFrame, type Goroutine, type GoProcess } from '../../src/core/go/index.js';
+import { goroutineDumpText, openGoProcess, type GoFrame, type Goroutine, type GoProcess } from '../../src/core/go/index.js';
 import { parseGoroutineDump } from '../../src/pprof/goroutines/index.js';
 import type { Frame as DumpFrame, Goroutine as DumpGoroutine } from '../../src/pprof/goroutines/model.js';
 import { fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
@@ -151,5 +151,28 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
     expect(names.slice(i, i + 3)).toEqual(['runtime.sigpanic', 'main.crash', 'main.main']);
     // The frame above sigpanic is the faulting instruction (no return address): main.crash's load at its entry.
     expect(o.frames[i + 1]!.offset).toBe(0);
+  });
+
+  it('the core as a goroutine dump: parseGoroutineDump reads it back as the program printed its blocked goroutines', async () => {
+    const { proc, dump } = await get();
+    const text = await goroutineDumpText(proc);
+    const back = new Map<bigint, DumpGoroutine>();
+    for (const item of parseGoroutineDump(text).items) {
+      expect(item.kind).toBe('goroutine');
+      if (item.kind === 'goroutine') back.set(item.id, item);
+    }
+    expect([...back.keys()].sort((a, b) => (a < b ? -1 : 1))).toEqual([...dump.keys()].sort((a, b) => (a < b ? -1 : 1)));
+    // The goroutine that received the signal comes first, as a crash prints it.
+    if (core.kind !== 'core-gcore') expect(text.startsWith('goroutine 1 [running]:\n')).toBe(true);
+    for (const [id, d] of dump) {
+      if (!blocked(d.state)) continue;
+      const b = back.get(id)!;
+      const frames = (g: DumpGoroutine) => g.frames.filter((f): f is DumpFrame => f.kind === 'frame').map((f) => [dumpKey(f), f.inlined]);
+      expect(frames(b)).toEqual(frames(d));
+      expect(createdKey(b)).toBe(createdKey(d));
+      expect(b.createdBy?.pcOffset).toBe(d.createdBy?.pcOffset);
+      expect(b.lockedToThread).toBe(d.lockedToThread);
+      if (b.state !== 'runnable') expect(b.state).toBe(d.state);
+    }
   });
 });

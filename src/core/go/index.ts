@@ -6,5 +6,6 @@
 
 export { openGoProcess, GoroutineStatus, type GoProcess, type Goroutine, type FramesOptions } from './process.js';
 export { unwind, shownByDefault, type GoFrame, type UnwindResult, type UnwindContext, type UnwindStart } from './unwind.js';
+export { goroutineDumpText, goroutineText, type DumpTextOptions } from './format.js';
 export { goSymbolsOf, type GoSymbols } from './binary.js';
 export { CoreMemory, StructView } from './memory.js';

@@ -53,8 +53,8 @@ export interface Goroutine {
   thread: number | undefined;
   /** The goroutine that created it (`parentGoid`; 0 for none). */
   parentId: bigint;
-  /** The `go` statement's pc (`gopc`) and where it is: the function and position as `created by` prints them. */
-  createdBy: { pc: bigint; function: string; file: string; line: number } | undefined;
+  /** The `go` statement's pc (`gopc`) and where it is: the function, position and `+0x` offset as `created by` prints them. */
+  createdBy: { pc: bigint; function: string; file: string; line: number; offset: number } | undefined;
   /** The goroutine's function (`startpc`) and its name. */
   startPc: bigint;
   /** Name of the function at `startPc` ('' when none). */
@@ -187,7 +187,7 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
       const at = gopc - bias > cf.entry ? gopc - bias - 1n : gopc - bias;
       const pos = table.lookup(at);
       const last = pos[pos.length - 1];
-      createdBy = { pc: gopc, function: cf.name, file: last?.file ?? '?', line: last?.line ?? 0 };
+      createdBy = { pc: gopc, function: cf.name, file: last?.file ?? '?', line: last?.line ?? 0, offset: Number(gopc - bias - cf.entry) };
     }
     const idName = startFn?.funcIDName;
     const system =
