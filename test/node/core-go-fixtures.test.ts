@@ -93,8 +93,8 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
     for (const [id, d] of dump) {
       if (!blocked(d.state)) continue;
       const o = ours.get(id)!;
-      // Readied between the dump and the core (the network poller woke the reader in the Go 1.22 qemu core): it
-      // is runnable, still parked at the same frames.
+      // Made runnable between the dump and the core (the connection's reader in the Go 1.22 qemu core, which
+      // the network poller readied; why under qemu-user is not known): still at the frames where it parked.
       const state = o.g.state === 'runnable' ? d.state : o.g.state;
       if (o.g.state === 'runnable') readied.push(id);
       expect({ id, state, locked: o.g.lockedM !== 0n }).toEqual({ id, state: d.state, locked: d.lockedToThread });

@@ -13,7 +13,7 @@ import type { ExecutableSymbol } from '../../gosym/container/index.js';
 import type { Pclntab } from '../../gosym/pclntab/index.js';
 import { goSymbolsOf } from './binary.js';
 import { CoreMemory, type StructView } from './memory.js';
-import { unwind, type GoFrame, type UnwindResult } from './unwind.js';
+import { unwind, type UnwindResult } from './unwind.js';
 
 /** The runtime's `_Gscan` bit of `atomicstatus`: set while the GC scans the stack. */
 const G_SCAN = 0x1000;
@@ -303,6 +303,5 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
   };
 }
 
-export type { GoFrame, UnwindResult };
 /** Statuses used by callers of {@link Goroutine.status}. */
 export const GoroutineStatus = { running: G_RUNNING, syscall: G_SYSCALL, waiting: G_WAITING, dead: G_DEAD } as const;
