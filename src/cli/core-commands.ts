@@ -9,6 +9,7 @@ import { canonicalJson, type JsonValue } from '../internal/canonical-json.js';
 import { decompressSync, detectCompression } from '../internal/compression.js';
 import type { RandomAccess } from '../internal/random-access.js';
 import { openCore, type Core, type CoreThread } from '../core/elf-core.js';
+import { openGoProcess, goroutineDumpText, type GoFrame, type Goroutine, type UnwindResult } from '../core/go/index.js';
 import { coreElfDump } from '../core/dump.js';
 import type { Mapping } from '../core/memory.js';
 import { openBinary, type GoBinary } from '../gosym/binary.js';
@@ -24,10 +25,12 @@ export const coreHelp = [
   'godiag core threads CORE [--exe EXE] [--json]    each thread: id, pc (and its function, with the executable), sp,',
   '                                                 signal; --registers adds every register',
   'godiag core mappings CORE [--exe EXE] [--json]   the address space: ranges, rights, where the bytes come from',
+  'godiag core goroutines CORE [--exe EXE] [--system] [--json]',
+  '                                                 every goroutine with its stack, in the shape of a Go goroutine dump',
+  '                                                 (the crashed one first); --system adds the runtime\'s own',
   'godiag core dump CORE                            program headers and notes as canonical JSON (the core-elf oracle\'s form)',
   '  EXE: the executable that wrote the core; without it, the path the core names is used when that file exists.',
   '  An executable that does not match the core (build ID, entry point) is an error; --no-check makes it a warning.',
-  '  Goroutines (the Go layer) are not read yet.',
 ].join('\n');
 
 /** A file opened for the command: random access, or its bytes when stored gzip-compressed. */
@@ -240,10 +243,61 @@ const dumpCommand: Command = {
   },
 };
 
+function frameJson(f: GoFrame): JsonValue {
+  const o: Record<string, JsonValue> = { function: f.function, file: f.file, line: f.line, pc: hex(f.pc), sp: hex(f.sp), inlined: f.inlined, shown: f.shown };
+  if (f.offset !== undefined) o.offset = f.offset;
+  return o;
+}
+
+function goroutineJson(g: Goroutine, stack: UnwindResult): JsonValue {
+  const o: Record<string, JsonValue> = {
+    id: g.id,
+    state: g.state,
+    status: g.statusName,
+    system: g.system,
+    parentId: g.parentId,
+    stack: { lo: hex(g.stack.lo), hi: hex(g.stack.hi) },
+    frames: stack.frames.map(frameJson),
+    complete: stack.complete,
+    source: stack.source,
+  };
+  if (g.waitReason !== undefined) o.waitReason = g.waitReason;
+  if (g.lockedThread !== undefined) o.lockedThread = g.lockedThread;
+  if (g.thread !== undefined) o.thread = g.thread;
+  if (g.createdBy !== undefined) o.createdBy = { function: g.createdBy.function, file: g.createdBy.file, line: g.createdBy.line, offset: g.createdBy.offset };
+  if (stack.truncated !== undefined) o.truncated = stack.truncated;
+  return o;
+}
+
+const goroutinesCommand: Command = {
+  summary: 'list the goroutines of a Go core file with their stacks',
+  async run(argv, io) {
+    const args = parseArgs(argv, ['exe']);
+    checkFlags(args, ['exe', 'no-check', 'json', 'system']);
+    await withCore(args, io, async (core) => {
+      if (core.executable === undefined) throw new UsageError('godiag core goroutines needs the executable: give it with --exe');
+      const proc = await openGoProcess(core);
+      const system = args.flags.has('system');
+      if (args.flags.has('json')) {
+        let out = '';
+        const first = await proc.signalGoroutine();
+        const all = (await proc.goroutines()).filter((g) => system || !g.system);
+        const ordered = first === undefined ? all : [...all.filter((g) => g.address === first.address), ...all.filter((g) => g.address !== first.address)];
+        for (const g of ordered) out += canonicalJson(goroutineJson(g, await proc.frames(g))) + '\n';
+        io.stdout.write(out);
+      } else {
+        io.stdout.write(await goroutineDumpText(proc, { system }));
+      }
+      for (const w of proc.warnings) io.stderr.write(`godiag: ${w}\n`);
+    });
+  },
+};
+
 /** The core commands, by name. */
 export const coreCommands: Record<string, Command> = {
   info: infoCommand,
   threads: threadsCommand,
   mappings: mappingsCommand,
+  goroutines: goroutinesCommand,
   dump: dumpCommand,
 };

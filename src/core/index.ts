@@ -1,9 +1,9 @@
 /**
- * `godiag/core`: ELF core files of Go programs. Today the ELF layer: {@link openCore} reads a Linux core
+ * `godiag/core`: ELF core files of Go programs. The ELF layer: {@link openCore} reads a Linux core
  * (kernel, gdb `gcore` or qemu-user) through random access — program headers, notes, threads with their
  * registers (amd64, arm64), the mapped files, and a memory image layered with the executable and mapped files.
- * {@link readDwarf} reads an executable's DWARF (2–5, compressed or not) for the runtime's struct layouts. The Go
- * layer (goroutines and their stacks) comes later.
+ * {@link readDwarf} reads an executable's DWARF (2–5, compressed or not) for the runtime's struct layouts, and
+ * {@link openGoProcess} reads the goroutines of a Go 1.22–1.26 core (amd64, arm64) with their stacks.
  * @module godiag/core
  */
 
@@ -30,3 +30,20 @@ export { AMD64_REGISTERS, ARM64_REGISTERS, REGISTER_LAYOUTS, type RegisterLayout
 export { coreElfDump } from './dump.js';
 export { readDwarf, dwarfFromSections, Dwarf, GO_KINDS, type StructLayout, type FieldLayout, type DwarfContainer, type DwarfOptions, type DwarfSections } from './dwarf/index.js';
 export type { DwarfType, StructType, StructMember, PointerType, BaseType, TypedefType, ArrayType, FuncType, EnumType, OtherType, GoKind, Enumerator } from './dwarf/index.js';
+export {
+  openGoProcess,
+  GoroutineStatus,
+  goroutineDumpText,
+  goroutineText,
+  shownByDefault,
+  type GoProcess,
+  type Goroutine,
+  type GoFrame,
+  type UnwindResult,
+  type FramesOptions,
+  type DumpTextOptions,
+  type CreatedAt,
+  type StackBounds,
+  type SavedContext,
+  type SyscallContext,
+} from './go/index.js';

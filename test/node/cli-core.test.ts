@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { parseGoroutineDump } from '../../src/pprof/goroutines/index.js';
 import { fakeIo } from '../support/cli.js';
 import { FIXTURES, GOLDENS, fixtureBytes, loadManifest, readGolden, type Fixture } from '../support/fixtures.js';
 
@@ -103,6 +104,35 @@ describe('godiag core', () => {
         }
         expect(at >= end, `segment at ${p.vaddr}`).toBe(true);
       }
+    });
+  }
+
+  for (const core of cores.filter((c) => c.kind === 'core-kernel')) {
+    it(`goroutines of ${core.path} read back as the goroutine dump the program printed before it crashed`, async () => {
+      const r = await run('core', 'goroutines', join(FIXTURES, core.path), '--exe', executableOf(core));
+      expect(r.code).toBe(0);
+      const got = parseGoroutineDump(r.out);
+      const dumpFixture = fixtures.find((f) => f.format === 'core-goroutines' && f.goVersion === core.goVersion && f.goarch === core.goarch && f.kind === core.kind)!;
+      const want = parseGoroutineDump(fixtureBytes(dumpFixture));
+      const ids = (d: typeof got) => d.goroutines.map((g) => g.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      expect(ids(got)).toEqual(ids(want));
+      const funcs = (g: (typeof got.goroutines)[number]) => g.frames.flatMap((f) => (f.kind === 'frame' ? [f.function] : []));
+      let blocked = 0;
+      for (const w of want.goroutines) {
+        const g = got.goroutines.find((x) => x.id === w.id)!;
+        // The dump was printed before the crash: only goroutines parked then (and still) are the same now.
+        if (['running', 'runnable', 'sleep'].includes(w.state) || g.state !== w.state) continue;
+        expect(funcs(g), `goroutine ${w.id}`).toEqual(funcs(w));
+        expect(g.createdBy?.function).toBe(w.createdBy?.function);
+        blocked++;
+      }
+      expect(blocked).toBeGreaterThanOrEqual(10);
+      // The crashed goroutine comes first, unwound from the signalled thread: main.crash under main.main.
+      expect(funcs(got.goroutines[0]!).slice(0, 2)).toEqual(['main.crash', 'main.main']);
+      const json = await run('core', 'goroutines', join(FIXTURES, core.path), '--exe', executableOf(core), '--json');
+      const rows = json.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; state: string; complete: boolean });
+      expect(rows.map((x) => [x.id, x.state])).toEqual(got.goroutines.map((g) => [g.id.toString(), g.state]));
+      expect(rows.every((x) => x.complete)).toBe(true);
     });
   }
 

@@ -58,7 +58,7 @@ describe('godiag CLI', () => {
     expect(io.err()).toMatch(/godiag trace: unknown command "frob"; commands: raw, dump, events, stats, cut, encode/);
     const core = fakeIo();
     await main(['core', 'x'], core);
-    expect(core.err()).toMatch(/godiag core: unknown command "x"; commands: info, threads, mappings, dump/);
+    expect(core.err()).toMatch(/godiag core: unknown command "x"; commands: info, threads, mappings, goroutines, dump/);
   });
 
   it('pprof dump prints what the oracle printed', async () => {

@@ -4,7 +4,7 @@
  * @module
  */
 
-export { openGoProcess, GoroutineStatus, type GoProcess, type Goroutine, type FramesOptions } from './process.js';
+export { openGoProcess, GoroutineStatus, type GoProcess, type Goroutine, type FramesOptions, type CreatedAt, type StackBounds, type SavedContext, type SyscallContext } from './process.js';
 export { unwind, shownByDefault, type GoFrame, type UnwindResult, type UnwindContext, type UnwindStart } from './unwind.js';
 export { goroutineDumpText, goroutineText, type DumpTextOptions } from './format.js';
 export { goSymbolsOf, type GoSymbols } from './binary.js';

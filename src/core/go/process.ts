@@ -23,6 +23,48 @@ const G_SYSCALL = 3;
 const G_WAITING = 4;
 const G_DEAD = 6;
 
+/** Where a goroutine was created: the `go` statement's pc and position, as `created by` prints them. */
+export interface CreatedAt {
+  /** The `go` statement's pc (`gopc`). */
+  pc: bigint;
+  /** The function containing it. */
+  function: string;
+  /** Its source file. */
+  file: string;
+  /** Its line. */
+  line: number;
+  /** `pc − entry` of that function (the `+0x…` of a dump). */
+  offset: number;
+}
+
+/** A goroutine's stack bounds [lo, hi). */
+export interface StackBounds {
+  /** Lowest address. */
+  lo: bigint;
+  /** One past the highest address. */
+  hi: bigint;
+}
+
+/** The context the scheduler saved (`g.sched`). */
+export interface SavedContext {
+  /** Program counter. */
+  pc: bigint;
+  /** Stack pointer. */
+  sp: bigint;
+  /** Link register (arm64; 0 on amd64). */
+  lr: bigint;
+  /** Frame pointer (0 when the layout has none). */
+  bp: bigint;
+}
+
+/** The context saved when the goroutine entered a system call (`g.syscallpc`, `g.syscallsp`). */
+export interface SyscallContext {
+  /** Program counter. */
+  pc: bigint;
+  /** Stack pointer. */
+  sp: bigint;
+}
+
 /** One goroutine of the process, as the runtime's `g` records it. Addresses are the process's. */
 export interface Goroutine {
   /** The goroutine id (`goid`). */
@@ -54,7 +96,7 @@ export interface Goroutine {
   /** The goroutine that created it (`parentGoid`; 0 for none). */
   parentId: bigint;
   /** The `go` statement's pc (`gopc`) and where it is: the function, position and `+0x` offset as `created by` prints them. */
-  createdBy: { pc: bigint; function: string; file: string; line: number; offset: number } | undefined;
+  createdBy: CreatedAt | undefined;
   /** The goroutine's function (`startpc`) and its name. */
   startPc: bigint;
   /** Name of the function at `startPc` ('' when none). */
@@ -62,11 +104,11 @@ export interface Goroutine {
   /** A runtime goroutine, which a goroutine dump hides unless GOTRACEBACK=system. */
   system: boolean;
   /** Stack bounds [lo, hi). */
-  stack: { lo: bigint; hi: bigint };
+  stack: StackBounds;
   /** The saved context (`sched`): pc, sp, lr (arm64), bp. */
-  sched: { pc: bigint; sp: bigint; lr: bigint; bp: bigint };
+  sched: SavedContext;
   /** `syscallpc`/`syscallsp`: the context saved on entering a system call (0 when not in one). */
-  syscall: { pc: bigint; sp: bigint };
+  syscall: SyscallContext;
 }
 
 /** A Go process in a core: the runtime's state read through the executable. */
@@ -304,4 +346,13 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
 }
 
 /** Statuses used by callers of {@link Goroutine.status}. */
-export const GoroutineStatus = { running: G_RUNNING, syscall: G_SYSCALL, waiting: G_WAITING, dead: G_DEAD } as const;
+export const GoroutineStatus: {
+  /** `_Grunning`: on an M. */
+  readonly running: number;
+  /** `_Gsyscall`: in a system call. */
+  readonly syscall: number;
+  /** `_Gwaiting`: blocked (see the wait reason). */
+  readonly waiting: number;
+  /** `_Gdead`: unused or exited. */
+  readonly dead: number;
+} = { running: G_RUNNING, syscall: G_SYSCALL, waiting: G_WAITING, dead: G_DEAD };
