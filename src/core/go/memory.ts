@@ -7,6 +7,7 @@ import type { Core } from '../elf-core.js';
 import type { StructLayout } from '../dwarf/index.js';
 import { ErrorCode, GodiagError } from '../../internal/errors.js';
 import { decodeUtf8 } from '../../internal/utf8.js';
+import { isUnavailable } from '../memory.js';
 
 /** A struct read out of memory: its bytes and layout, read field by field. */
 export class StructView {
@@ -99,8 +100,49 @@ export class CoreMemory {
     }
   }
 
+  /** A reader of words that fetches the aligned 4 KiB block around each word it is asked for (see {@link BlockWords}). */
+  blockWords(): BlockWords {
+    return new BlockWords(this, this.little);
+  }
+
   /** A struct of `layout` at `address`. */
   async struct(address: bigint, layout: StructLayout, name: string): Promise<StructView> {
     return new StructView(address, await this.core.read(address, layout.size), layout, name, this.little);
+  }
+}
+
+/** Block size of {@link BlockWords}: no mapping boundary falls inside it (mappings are page-aligned). */
+const BLOCK = 4096n;
+
+/**
+ * 64-bit words read through the last 4 KiB block fetched: an unwind reads one or two words a frame, going up
+ * the stack, and most frames of a goroutine lie in one block — one read of the core instead of one a frame.
+ * Where a block cannot be read whole (part of it outside the core), the word alone is read.
+ */
+export class BlockWords {
+  private base = -1n;
+  private dv: DataView | undefined;
+  /** @internal */
+  constructor(
+    private readonly mem: CoreMemory,
+    private readonly little: boolean,
+  ) {}
+
+  /** The word at `address` (rejects with `UnavailableMemoryError` where the core has none). */
+  async u64(address: bigint): Promise<bigint> {
+    const off = address - this.base;
+    if (this.dv !== undefined && off >= 0n && off <= BLOCK - 8n) return this.dv.getBigUint64(Number(off), this.little);
+    const base = address & ~(BLOCK - 1n);
+    if (address + 8n > base + BLOCK) return this.mem.u64(address);
+    let b: Uint8Array;
+    try {
+      b = await this.mem.read(base, Number(BLOCK));
+    } catch (e) {
+      if (!isUnavailable(e)) throw e;
+      return this.mem.u64(address);
+    }
+    this.base = base;
+    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    return this.dv.getBigUint64(Number(address - base), this.little);
   }
 }

@@ -138,7 +138,8 @@ export function shownByDefault(name: string, funcID: string, firstFrame: boolean
 
 /** Unwinds from `start`. Never throws for the core's contents: unreadable memory ends the walk with a reason. */
 export async function unwind(ctx: UnwindContext, start: UnwindStart): Promise<UnwindResult> {
-  const { mem, table, bias } = ctx;
+  const { table, bias } = ctx;
+  const words = ctx.mem.blockWords();
   const lrArch = ctx.goarch === 'arm64';
   const frames: GoFrame[] = [];
   let pc = start.pc;
@@ -188,9 +189,9 @@ export async function unwind(ctx: UnwindContext, start: UnwindStart): Promise<Un
         lr = 0n;
         spWrite = true;
       } else if (lrArch) {
-        if ((innermost && sp < fp) || lr === 0n) lr = await mem.u64(sp);
+        if ((innermost && sp < fp) || lr === 0n) lr = await words.u64(sp);
       } else if (lr === 0n) {
-        lr = await mem.u64(fp - 8n);
+        lr = await words.u64(fp - 8n);
       }
     } catch (e) {
       if (!isUnavailable(e)) throw e;
@@ -232,7 +233,7 @@ export async function unwind(ctx: UnwindContext, start: UnwindStart): Promise<Un
     if (lrArch && trap) {
       // The arm64 signal handler saved LR on the stack before faking the call.
       try {
-        const x = await mem.u64(sp);
+        const x = await words.u64(sp);
         sp += 16n;
         if (table.funcAt(pc - bias) === undefined) pc = x;
         else if (table.spDelta(pc - bias) === 0) lr = x;
