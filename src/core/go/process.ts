@@ -14,6 +14,7 @@ import type { Pclntab } from '../../gosym/pclntab/index.js';
 import { goSymbolsOf } from './binary.js';
 import { CoreMemory, type StructView } from './memory.js';
 import { unwind, type UnwindResult } from './unwind.js';
+import { readSummary, type ProcessSummary } from './summary.js';
 
 /** The runtime's `_Gscan` bit of `atomicstatus`: set while the GC scans the stack. */
 const G_SCAN = 0x1000;
@@ -138,6 +139,8 @@ export interface GoProcess {
   signalGoroutine(): Promise<Goroutine | undefined>;
   /** The goroutine's stack, innermost first, inlined calls expanded. */
   frames(g: Goroutine, options?: FramesOptions): Promise<UnwindResult>;
+  /** The process summary: versions, GOMAXPROCS, Ms, Ps, goroutines by state, the runtime's memory and GC counters. */
+  summary(): Promise<ProcessSummary>;
 }
 
 /** Options of {@link GoProcess.frames}. */
@@ -290,6 +293,8 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
       return out;
     })());
 
+  let summary: Promise<ProcessSummary> | undefined;
+  const goos = buildInfo?.settings.find((st) => st.key === 'GOOS')?.value;
   return {
     core,
     goVersion: buildInfo?.goVersion,
@@ -300,6 +305,7 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
     warnings,
     allGoroutines,
     goroutines: async () => (await allGoroutines()).filter((g) => g.status !== G_DEAD),
+    summary: () => (summary ??= readSummary({ core, mem, dwarf, symAddr, goVersion: buildInfo?.goVersion, goos, goarch, allGoroutines })),
     signalGoroutine: async () => {
       const tid = core.signalThread;
       if (tid === undefined) return undefined;

@@ -1,0 +1,178 @@
+/**
+ * `GoProcess.summary()` on the 16 recorded cores (corework, Go 1.22–1.26; kernel, gcore, PIE and qemu-user cores).
+ *
+ * Oracles, by how independent they are of the runtime memory the summary reads:
+ * - the kernel's (or gdb's, or qemu's) thread list in the core's notes: corework is built with CGO_ENABLED=0 and no
+ *   M ever exits, so the OS threads are exactly the Ms of `runtime.allm` (their `procid`s);
+ * - the program's own goroutine dump (`core-*.goroutines.txt`): the user goroutines it printed;
+ * - the manifest: Go version and GOARCH the executable was built with; the recorder sets neither GOGC nor
+ *   GOMEMLIMIT (testdata/gen/cmd/record/core.go adds only GOTRACEBACK), so the GC settings are the defaults;
+ * - the runtime's own invariants, each between two counters it keeps separately: `len(allp) == gomaxprocs`
+ *   (procresize), the allm list's length `== sched.mnext − sched.nmfreed` (mcount), `sched.npidle` == Ps in
+ *   `_Pidle`, P.m and M.p pointing at each other, `gcController.heapInUse == mheap_.pagesInUse × 8192` (allocSpan and
+ *   freeSpanLocked update both for heap spans), `heapMinimum == 4 MiB × GOGC/100` (defaultHeapMinimum).
+ * Not checked against an outside oracle: the byte counts themselves (heapInUse, heapFree, heapReleased, mappedReady,
+ * heapLive, totalAlloc, the *_sys counters) — only their relations, and that a program that ran no GC has none
+ * recorded.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { openCore } from '../../src/core/elf-core.js';
+import { openGoProcess, summaryText, type ProcessSummary, type RuntimeStat } from '../../src/core/go/index.js';
+import { parseGoroutineDump } from '../../src/pprof/goroutines/index.js';
+import { fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
+
+const manifest = loadManifest();
+const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
+const cores = byFormat('core');
+const exeOf = (core: Fixture) => {
+  const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
+  return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
+};
+const dumpOf = (core: Fixture) => byFormat('core-goroutines').find((f) => f.kind === core.kind && f.goVersion === core.goVersion && f.goarch === core.goarch);
+
+/** The value of a stat the summary must have read. */
+const val = (s: RuntimeStat | undefined, what: string): bigint => {
+  if (s === undefined) throw new Error(`${what} was not read`);
+  return s.value;
+};
+
+interface Loaded {
+  summary: ProcessSummary;
+  goroutines: number;
+  threads: number[];
+  dumpIds: bigint[];
+  signalThread: number | undefined;
+}
+
+async function load(core: Fixture): Promise<Loaded> {
+  const proc = await openGoProcess(await openCore(fixtureBytes(core), { executable: fixtureBytes(exeOf(core)) }));
+  const summary = await proc.summary();
+  const dumpFixture = dumpOf(core);
+  if (dumpFixture === undefined) throw new Error(`no goroutine dump for ${core.path}`);
+  const dumpIds: bigint[] = [];
+  for (const item of parseGoroutineDump(fixtureBytes(dumpFixture)).items) if (item.kind === 'goroutine') dumpIds.push(item.id);
+  return { summary, goroutines: (await proc.goroutines()).length, threads: proc.core.threads().map((t) => t.tid), dumpIds, signalThread: proc.core.signalThread };
+}
+
+it('covers the 16 recorded cores', () => {
+  expect(cores.length).toBe(16);
+});
+
+describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
+  let loaded: Promise<Loaded> | undefined;
+  const get = () => (loaded ??= load(core));
+
+  it('reads the build info and every runtime variable without warnings', async () => {
+    const { summary } = await get();
+    expect(summary.warnings).toEqual([]);
+    expect(summary.goVersion).toBe(core.goVersion);
+    expect(summary.goos).toBe(core.goos);
+    expect(summary.goarch).toBe(core.goarch);
+    for (const [k, s] of [...Object.entries(summary.memory), ...Object.entries(summary.gc)]) {
+      expect(s, k).toBeDefined();
+      expect(s?.source, k).toMatch(/^runtime\.(gcController|memstats|mheap_)\./);
+    }
+  });
+
+  it('has one M per thread of the core (allm, linked by alllink), as many as the runtime counts', async () => {
+    const { summary, threads } = await get();
+    expect(summary.coreThreads).toBe(threads.length);
+    expect(summary.ms.map((m) => Number(m.procid)).sort((a, b) => a - b)).toEqual([...threads].sort((a, b) => a - b));
+    expect(summary.ms.every((m) => m.inCore)).toBe(true);
+    expect(BigInt(summary.ms.length)).toBe(val(summary.mcount, 'mcount'));
+    // M ids are distinct (mcommoninit hands them out from sched.mnext).
+    expect(new Set(summary.ms.map((m) => m.id)).size).toBe(summary.ms.length);
+    expect(val(summary.idleMs, 'nmidle')).toBeLessThanOrEqual(BigInt(summary.ms.length));
+  });
+
+  it('has GOMAXPROCS Ps, their states consistent with the scheduler and the Ms', async () => {
+    const { summary, signalThread } = await get();
+    const gomaxprocs = val(summary.gomaxprocs, 'gomaxprocs');
+    const ncpu = val(summary.ncpu, 'ncpu');
+    expect(gomaxprocs).toBeGreaterThanOrEqual(1n);
+    // GOMAXPROCS is not set by the recorder: the default is at most the CPUs the runtime saw.
+    expect(gomaxprocs).toBeLessThanOrEqual(ncpu);
+    expect(BigInt(summary.ps.length)).toBe(gomaxprocs);
+    expect(summary.ps.map((p) => p.id)).toEqual(summary.ps.map((_, i) => i));
+    const total = Object.values(summary.psByStatus).reduce((a, b) => a + b, 0);
+    expect(total).toBe(summary.ps.length);
+    expect(val(summary.idlePs, 'npidle')).toBe(BigInt(summary.psByStatus['idle'] ?? 0));
+    const pAddrs = new Set<bigint>();
+    const mByAddr = new Map(summary.ms.map((m) => [m.address, m]));
+    const allp = summary.ps;
+    // A running P is held by an M of allm.
+    for (const p of allp) {
+      if (p.statusName === 'running') expect(p.m, `P ${p.id}`).not.toBe(0n);
+      if (p.m !== 0n) expect(mByAddr.has(p.m), `P ${p.id}'s M`).toBe(true);
+    }
+    for (const m of summary.ms) if (m.p !== 0n) pAddrs.add(m.p);
+    // Every M holding a P holds a distinct one, and as many Ps name an M as Ms name a P.
+    expect(pAddrs.size).toBe(summary.ms.filter((m) => m.p !== 0n).length);
+    expect(allp.filter((p) => p.m !== 0n).length).toBe(pAddrs.size);
+    // In a crash core (not gdb's gcore of the sleeping program, whose signal is gdb's stop), the thread that
+    // received the crash's signal runs goroutine 1 on its M, which holds a running P.
+    if (core.kind !== 'core-gcore') {
+      expect(signalThread).toBeDefined();
+      const m = summary.ms.find((x) => Number(x.procid) === signalThread);
+      expect(m?.p).not.toBe(0n);
+      expect(allp.find((p) => m !== undefined && p.m === m.address)?.statusName).toBe('running');
+    }
+  });
+
+  it('counts the goroutines goroutines() lists, the user ones being those of the program’s dump', async () => {
+    const { summary, goroutines, dumpIds } = await get();
+    expect(summary.goroutines).toBe(goroutines);
+    expect(summary.allgs).toBeGreaterThanOrEqual(goroutines);
+    expect(Object.values(summary.goroutinesByStatus).reduce((a, b) => a + b, 0)).toBe(goroutines);
+    expect(Object.values(summary.goroutinesByState).reduce((a, b) => a + b, 0)).toBe(goroutines);
+    expect(summary.goroutines - summary.systemGoroutines).toBe(dumpIds.length);
+    // goroutine 1 runs on a thread (it printed the dump, then crashed or slept with its M).
+    expect(summary.goroutinesByStatus['running'] ?? 0).toBeGreaterThanOrEqual(1);
+    // inSyscall holds its thread in read(2).
+    expect(summary.goroutinesByStatus['syscall']).toBe(1);
+  });
+
+  it('reads the heap counters, related as the runtime keeps them', async () => {
+    const { summary } = await get();
+    const m = summary.memory;
+    const inUse = val(m.heapInUse, 'heapInUse');
+    expect(inUse).toBeGreaterThan(0n);
+    expect(inUse).toBe(val(m.pagesInUse, 'pagesInUse') * 8192n);
+    expect(inUse + val(m.heapFree, 'heapFree')).toBeLessThanOrEqual(val(m.mappedReady, 'mappedReady'));
+    expect(val(m.heapLive, 'heapLive')).toBeLessThanOrEqual(inUse);
+    expect(val(m.totalAlloc, 'totalAlloc')).toBeLessThanOrEqual(inUse + val(m.totalFree, 'totalFree'));
+    // corework allocates about 1 MiB (its dump buffer) and more than that of heap is in use.
+    expect(inUse).toBeGreaterThan(1n << 20n);
+  });
+
+  it('reads the GC settings (the defaults) and a history of no GC', async () => {
+    const { summary } = await get();
+    const g = summary.gc;
+    expect(val(g.gcPercent, 'gcPercent')).toBe(100n);
+    expect(val(g.memoryLimit, 'memoryLimit')).toBe((1n << 63n) - 1n);
+    expect(val(g.heapMinimum, 'heapMinimum')).toBe(((4n << 20n) * 100n) / 100n);
+    expect(val(g.gcPercentHeapGoal, 'gcPercentHeapGoal')).toBeGreaterThanOrEqual(val(g.heapMinimum, 'heapMinimum'));
+    // The heap never reached the 4 MiB goal: no cycle ran, and nothing a cycle records is set.
+    expect(val(summary.memory.heapInUse, 'heapInUse')).toBeLessThan(val(g.gcPercentHeapGoal, 'goal'));
+    expect(val(g.numGC, 'numgc')).toBe(0n);
+    expect(val(g.numForcedGC, 'numforcedgc')).toBe(0n);
+    expect(val(g.pauseTotalNs, 'pause_total_ns')).toBe(0n);
+    expect(val(g.lastGCUnixNs, 'last_gc_unix')).toBe(0n);
+    expect(val(summary.memory.heapMarked, 'heapMarked')).toBe(0n);
+    expect(val(summary.memory.totalFree, 'totalFree')).toBe(0n);
+  });
+
+  it('prints one line per number, each with its value and source', async () => {
+    const { summary } = await get();
+    const lines = summaryText(summary).trimEnd().split('\n');
+    const line = (k: string) => lines.find((l) => l.startsWith(`${k} `));
+    expect(lines[0]).toMatch(new RegExp(`^go +${summary.goVersion} ${core.goos}/${core.goarch}$`));
+    for (const [k, x] of [...Object.entries(summary.memory), ...Object.entries(summary.gc)]) {
+      expect(line(k), k).toMatch(new RegExp(` ${x?.value} +\\(${x?.source.replace(/\./g, '\\.')}\\)$`));
+    }
+    expect(line('GOMAXPROCS')).toContain(` ${summary.gomaxprocs?.value}  (`);
+    expect(line('goroutines')).toContain(` ${summary.goroutines} (`);
+    expect(line('Ms')).toContain(` ${summary.ms.length} in runtime.allm`);
+  });
+});
