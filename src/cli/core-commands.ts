@@ -10,6 +10,7 @@ import { decompressSync, detectCompression } from '../internal/compression.js';
 import type { RandomAccess } from '../internal/random-access.js';
 import { openCore, type Core, type CoreThread } from '../core/elf-core.js';
 import { openGoProcess, goroutineDumpText, type GoFrame, type Goroutine, type UnwindResult } from '../core/go/index.js';
+import { summaryText } from '../core/go/summary.js';
 import { coreElfDump } from '../core/dump.js';
 import type { Mapping } from '../core/memory.js';
 import { openBinary, type GoBinary } from '../gosym/binary.js';
@@ -21,7 +22,9 @@ import type { Command, Io } from './command.js';
 /** The help text of the core group. */
 export const coreHelp = [
   'godiag core info CORE [--exe EXE] [--json]       the process: command, signal and the thread it hit, executable',
-  '                                                 and whether it matches the core, threads, mappings, notes',
+  '                                                 and whether it matches the core, threads, mappings, notes; with',
+  '                                                 the executable, the Go runtime\'s summary (GOMAXPROCS, Ms, Ps,',
+  '                                                 goroutines, heap and GC figures; --no-go leaves it out)',
   'godiag core threads CORE [--exe EXE] [--json]    each thread: id, pc (and its function, with the executable), sp,',
   '                                                 signal; --registers adds every register',
   'godiag core mappings CORE [--exe EXE] [--json]   the address space: ranges, rights, where the bytes come from',
@@ -145,7 +148,7 @@ const infoCommand: Command = {
   summary: 'describe the process a core file holds',
   async run(argv, io) {
     const args = parseArgs(argv, ['exe']);
-    checkFlags(args, ['exe', 'no-check', 'json']);
+    checkFlags(args, ['exe', 'no-check', 'json', 'no-go']);
     await withCore(args, io, async (core, exe) => {
       const name = symbolizer(core, await goBinary(exe));
       const threads = core.threads();
@@ -183,6 +186,12 @@ const infoCommand: Command = {
       if (check !== undefined) lines.push(`  given executable: build ID ${check.buildId}, entry point ${check.entry}, load bias ${hex(check.loadBias)}`);
       else lines.push('  no executable in use: memory the core left out (text, read-only data) is unavailable');
       lines.push(`threads: ${threads.length}; mappings: ${core.mappings().length}; notes: ${core.notes.length}`);
+      if (core.executable !== undefined && !args.flags.has('no-go')) {
+        // The Go runtime's own view, each number with the runtime field it came from.
+        const proc = await openGoProcess(core);
+        lines.push('', summaryText(await proc.summary()).trimEnd());
+        for (const w of proc.warnings) io.stderr.write(`godiag: ${w}\n`);
+      }
       io.stdout.write(lines.join('\n') + '\n');
     });
   },

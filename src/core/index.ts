@@ -46,4 +46,10 @@ export {
   type StackBounds,
   type SavedContext,
   type SyscallContext,
+  type ProcessSummary,
+  type MachineSummary,
+  type ProcessorSummary,
+  type MemorySummary,
+  type GcSummary,
+  type RuntimeStat,
 } from './go/index.js';

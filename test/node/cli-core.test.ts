@@ -143,6 +143,13 @@ describe('godiag core', () => {
     const gdb = gdbThreads(core)[0]!; // gdb's current thread: the one that got the signal
     expect(r.out).toMatch(new RegExp(`^signal: SIGABRT \\(code -?\\d+\\) in thread ${gdb.tid} at pc ${gdb.rip} \\(${gdb.func!.replace('.', '\\.')}\\+0x[0-9a-f]+\\)$`, 'm'));
     expect(r.out).toMatch(/^ {2}given executable: build ID match, entry point match, load bias 0x0$/m);
+    // The Go runtime's summary follows; its goroutine count is the one the goroutines command lists (system ones included).
+    expect(r.out).toMatch(/^GOMAXPROCS +\d+ +\(runtime\.gomaxprocs\)$/m);
+    const all = await run('core', 'goroutines', join(FIXTURES, core.path), '--exe', executableOf(core), '--system', '--json');
+    const count = all.out.trimEnd().split('\n').length;
+    expect(r.out).toMatch(new RegExp(`^goroutines +${count} \\(`, 'm'));
+    const bare = await run('core', 'info', join(FIXTURES, core.path), '--exe', executableOf(core), '--no-go');
+    expect(bare.out).not.toMatch(/GOMAXPROCS/);
   });
 
   it('refuses an executable that is not the one that wrote the core, unless told not to check', async () => {
