@@ -115,8 +115,9 @@ export class CoreMemory {
 const BLOCK = 4096n;
 
 /**
- * 64-bit words read through the last 4 KiB block fetched: an unwind reads one or two words a frame, going up
- * the stack, and most frames of a goroutine lie in one block — one read of the core instead of one a frame.
+ * 64-bit words read through the last piece of a 4 KiB block fetched (from the word asked for to the block's
+ * end): an unwind reads one or two words a frame, going up the stack, and most frames of a goroutine lie in
+ * one block — one read of the core instead of one a frame.
  * Where a block cannot be read whole (part of it outside the core), the word alone is read.
  */
 export class BlockWords {
@@ -131,18 +132,20 @@ export class BlockWords {
   /** The word at `address` (rejects with `UnavailableMemoryError` where the core has none). */
   async u64(address: bigint): Promise<bigint> {
     const off = address - this.base;
-    if (this.dv !== undefined && off >= 0n && off <= BLOCK - 8n) return this.dv.getBigUint64(Number(off), this.little);
-    const base = address & ~(BLOCK - 1n);
-    if (address + 8n > base + BLOCK) return this.mem.u64(address);
+    if (this.dv !== undefined && off >= 0n && off + 8n <= BigInt(this.dv.byteLength)) return this.dv.getBigUint64(Number(off), this.little);
+    // From the word to the end of its block: the walk goes up the stack, and the block's lower part is
+    // mostly below the stack pointer (unused stack).
+    const end = (address & ~(BLOCK - 1n)) + BLOCK;
+    if (address + 8n > end) return this.mem.u64(address);
     let b: Uint8Array;
     try {
-      b = await this.mem.read(base, Number(BLOCK));
+      b = await this.mem.read(address, Number(end - address));
     } catch (e) {
       if (!isUnavailable(e)) throw e;
       return this.mem.u64(address);
     }
-    this.base = base;
+    this.base = address;
     this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    return this.dv.getBigUint64(Number(address - base), this.little);
+    return this.dv.getBigUint64(0, this.little);
   }
 }
