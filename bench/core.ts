@@ -134,7 +134,12 @@ function makeCore(work: string): [string, string] {
     process.exit(2);
   }
   console.error(`building ${exe} and making its core in ${work} (about a minute, ~2.3 GB)…`);
-  execFileSync('go', ['build', '-o', exe, '.'], { stdio: 'inherit', cwd: resolve('testdata/gen/programs-core/corebench'), env: { ...process.env, CGO_ENABLED: '0' } });
+  // programs-core is a module of its own, outside the repository's workspace (as the fixture recorder builds it).
+  execFileSync('go', ['build', '-trimpath', '-buildvcs=false', '-o', exe, './corebench'], {
+    stdio: 'inherit',
+    cwd: resolve('testdata/gen/programs-core'),
+    env: { ...process.env, GOWORK: 'off', CGO_ENABLED: '0' },
+  });
   // The program ends in SIGABRT by design; the shell's exit status says nothing, the core's presence does.
   spawnSync('bash', ['-c', 'ulimit -c unlimited && GOTRACEBACK=crash ./corebench -dump goroutines.txt 2>/dev/null'], { cwd: work, stdio: 'inherit' });
   const made = readdirSync(work).find((f) => /^core(\.\d+)?$/.test(f));
