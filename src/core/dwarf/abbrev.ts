@@ -89,7 +89,11 @@ export function readSleb(c: ByteCursor): bigint {
   throw dwarfError(ErrorCode.Corrupt, 'section', start, 'signed LEB128 longer than 10 bytes');
 }
 
-/** Reads an unsigned LEB128 (DWARF's `udata`), up to 64 bits (longer encodings of small values allowed). */
+/**
+ * Reads an unsigned LEB128 (DWARF's `udata`), up to 64 bits (longer encodings of small values allowed). Not
+ * `ByteCursor.uvarint`: that one rejects a tenth byte above 1 as Go's `binary.Uvarint` does, while DWARF readers
+ * (debug/dwarf) keep the low 64 bits — and Go's own DWARF has such encodings (a real core executable fails otherwise).
+ */
 export function readUleb(c: ByteCursor): bigint {
   const start = c.offset;
   let result = 0n;
