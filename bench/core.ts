@@ -26,9 +26,10 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 // The built package (the package's own name resolves to dist/ at run time; tsconfig.test.json maps it to src/
 // for type-checking), not the sources: what users run.
-import { cachedRandomAccess, type RandomAccess } from 'godiag';
+import { cachedRandomAccess } from 'godiag';
 import { openCore, openGoProcess } from 'godiag/core';
 import { openFile } from 'godiag/node';
+import { openCountedFile } from './counted-file.js';
 
 /** One run, as measured in a child process. */
 interface RunFigures {
@@ -69,18 +70,8 @@ if (process.argv[2] === '--child') {
  */
 async function runOnce(corePath: string, exePath: string, raw: boolean): Promise<RunFigures> {
   const t0 = performance.now();
-  const file = await openFile(corePath, { cache: false });
-  let bytes = 0;
-  let reads = 0;
-  const counted: RandomAccess = {
-    size: file.size,
-    read(offset, length) {
-      bytes += length;
-      reads++;
-      return file.read(offset, length);
-    },
-    close: () => file.close(),
-  };
+  const counter = await openCountedFile(corePath);
+  const counted = counter.file;
   const exe = await openFile(exePath);
   const core = await openCore(raw ? counted : cachedRandomAccess(counted), { executable: exe });
   const proc = await openGoProcess(core);
@@ -99,7 +90,7 @@ async function runOnce(corePath: string, exePath: string, raw: boolean): Promise
     }
   }
   const t3 = performance.now();
-  await file.close();
+  await counted.close();
   await exe.close();
   return {
     openMs: t1 - t0,
@@ -109,8 +100,8 @@ async function runOnce(corePath: string, exePath: string, raw: boolean): Promise
     shown: gs.filter((g) => !g.system).length,
     frames,
     truncated,
-    bytes,
-    reads,
+    bytes: counter.bytes(),
+    reads: counter.reads(),
     maxRss: process.resourceUsage().maxRSS * 1024,
     checksum,
     goVersion: proc.goVersion,

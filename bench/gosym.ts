@@ -21,9 +21,10 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 // The built package (the package's own name resolves to dist/ at run time; tsconfig.test.json maps it to src/
 // for type-checking), not the sources: what users run.
-import { cachedRandomAccess, type RandomAccess } from 'godiag';
+import { cachedRandomAccess } from 'godiag';
 import { openBinary } from 'godiag/gosym';
 import { openFile } from 'godiag/node';
+import { openCountedFile } from './counted-file.js';
 
 /** One open, as measured in a child process. */
 interface OpenFigures {
@@ -64,24 +65,14 @@ if (process.argv[2] === '--open') {
 /** Opens `bin` as `openFile(bin)` does (a page cache over the file handle), counting what is read beneath. */
 async function openOnce(bin: string, pc: bigint): Promise<OpenFigures> {
   const t0 = performance.now();
-  const file = await openFile(bin, { cache: false });
-  let bytes = 0;
-  let reads = 0;
-  const counted: RandomAccess = {
-    size: file.size,
-    read(offset, length) {
-      bytes += length;
-      reads++;
-      return file.read(offset, length);
-    },
-    close: () => file.close(),
-  };
+  const counter = await openCountedFile(bin);
+  const counted = counter.file;
   const b = await openBinary(cachedRandomAccess(counted));
   const t1 = performance.now();
   const frames = b.lookup(pc);
   const t2 = performance.now();
   await b.close();
-  return { openMs: t1 - t0, lookupMs: t2 - t1, bytes, reads, frames: frames.length };
+  return { openMs: t1 - t0, lookupMs: t2 - t1, bytes: counter.bytes(), reads: counter.reads(), frames: frames.length };
 }
 
 const loadStart = loadavg().map((l) => l.toFixed(1)).join(' ');
