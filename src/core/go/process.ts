@@ -110,6 +110,8 @@ export interface Goroutine {
   sched: SavedContext;
   /** `syscallpc`/`syscallsp`: the context saved on entering a system call (0 when not in one). */
   syscall: SyscallContext;
+  /** `labels`: address of the profiler label set (runtime/pprof's `labelMap`), 0 when the goroutine has none. */
+  labelsAddress: bigint;
 }
 
 /** A Go process in a core: the runtime's state read through the executable. */
@@ -261,6 +263,7 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
       stack: { lo: g.uint(stackOff + (stackLayout.fields.get('lo')?.offset ?? 0), 8), hi: g.uint(stackOff + (stackLayout.fields.get('hi')?.offset ?? 8), 8) },
       sched: { pc: sb('pc'), sp: sb('sp'), lr: gobuf.fields.has('lr') ? sb('lr') : 0n, bp: gobuf.fields.has('bp') ? sb('bp') : 0n },
       syscall: { pc: g.field('syscallpc'), sp: g.field('syscallsp') },
+      labelsAddress: g.has('labels') ? g.field('labels') : 0n,
     };
   };
 
