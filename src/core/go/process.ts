@@ -1,12 +1,14 @@
 /**
- * The Go layer of a core: the runtime's goroutines (`runtime.allgs`), read with the executable's DWARF layouts
- * and symbol table, and their stacks unwound with the pclntab.
+ * The Go layer of a core: the runtime's goroutines (`runtime.allgs`), read with the runtime's struct layouts (the
+ * executable's DWARF, or per-version tables when it has none) and symbol table, and their stacks unwound with the
+ * pclntab.
  * @module
  */
 
 import type { Core, CoreThread } from '../elf-core.js';
 import { isUnavailable } from '../memory.js';
 import { readDwarf, type Dwarf, type StructLayout } from '../dwarf/index.js';
+import { dwarfLayouts, layoutTablesCovered, tableLayouts, type LayoutSource, type LayoutSourceKind } from './layouts.js';
 import { ErrorCode, GodiagError } from '../../internal/errors.js';
 import { Limits } from '../../internal/limits.js';
 import type { ExecutableSymbol } from '../../gosym/container/index.js';
@@ -124,8 +126,12 @@ export interface GoProcess {
   readonly goarch: string;
   /** The executable's pclntab (link-time addresses; add {@link loadBias} for the process's). */
   readonly table: Pclntab;
-  /** The executable's DWARF. */
-  readonly dwarf: Dwarf;
+  /** The executable's DWARF, when the layouts came from it (undefined when it has none, or other layouts were asked for). */
+  readonly dwarf: Dwarf | undefined;
+  /** Where the runtime's struct layouts came from: the executable's DWARF or this package's per-version tables. */
+  readonly layoutSource: LayoutSourceKind;
+  /** The layouts themselves (for readers of further runtime structures). */
+  readonly layouts: LayoutSource;
   /** What the process's addresses add to the executable's (PIE). */
   readonly loadBias: bigint;
   /** What could not be read (a `g` in memory the core does not hold), one sentence each; filled as goroutines are read. */
@@ -155,27 +161,62 @@ function unsupported(message: string): GodiagError {
   return new GodiagError(ErrorCode.UnsupportedVersion, { format: 'core', offset: 0, message: `core: ${message}` });
 }
 
-function layoutOf(dwarf: Dwarf, name: string): StructLayout {
-  const l = dwarf.structLayout(name);
-  if (l === undefined || l.size <= 0) throw unsupported(`the executable's DWARF has no ${name}`);
+function layoutOf(layouts: LayoutSource, name: string): StructLayout {
+  const l = layouts.structLayout(name);
+  if (l === undefined || l.size <= 0) throw unsupported(`${layouts.description} has no ${name}`);
   return l;
 }
 
+/** Options of {@link openGoProcess}. */
+export interface GoProcessOptions {
+  /**
+   * Where the runtime's struct layouts come from: `auto` (the default) the executable's DWARF when it has any,
+   * else the table of its Go version; `dwarf` or `tables` only that; or a {@link LayoutSource} of the caller's.
+   */
+  layouts?: 'auto' | 'dwarf' | 'tables' | LayoutSource;
+}
+
+/** The executable has DWARF: a `.debug_info` section, plain or `.zdebug_` (what {@link readDwarf} reads). */
+const hasDwarf = (exe: NonNullable<Core['executable']>): boolean => exe.section('.debug_info') !== undefined || exe.section('.zdebug_info') !== undefined;
+
 /**
- * Opens the Go layer of a core opened with its executable (Go 1.22–1.26 on linux/amd64 and linux/arm64).
- * @throws GodiagError `unsupported-version` without an executable, without DWARF or the runtime's symbols.
+ * Opens the Go layer of a core opened with its executable (Go 1.22–1.26 on linux/amd64 and linux/arm64). The
+ * runtime's struct layouts come from the executable's DWARF; an executable without DWARF (`-ldflags=-w`,
+ * stripped) is read with the layout table of its Go version (see {@link GoProcessOptions.layouts}).
+ * @throws GodiagError `unsupported-version` without an executable or the runtime's symbols, or without DWARF for
+ * a Go version that has no layout table (a development build, older than Go 1.22, newer than the tables).
  */
-export async function openGoProcess(core: Core): Promise<GoProcess> {
+export async function openGoProcess(core: Core, options: GoProcessOptions = {}): Promise<GoProcess> {
   const exe = core.executable;
   if (exe === undefined) throw unsupported('the Go layer needs the executable (openCore with `executable`)');
   if (exe.goarch !== 'amd64' && exe.goarch !== 'arm64') throw unsupported(`GOARCH ${exe.goarch} is not supported (amd64, arm64)`);
-  const [{ table, buildInfo }, dwarf, symbols] = await Promise.all([goSymbolsOf(exe), readDwarf(exe), exe.symbols()]);
+  const want = options.layouts ?? 'auto';
+  if (want === 'dwarf' && !hasDwarf(exe)) throw unsupported("the executable's DWARF was asked for, but it has none (built with -ldflags=-w, or stripped)");
+  const useDwarf = want === 'dwarf' || (want === 'auto' && hasDwarf(exe));
+  const [{ table, buildInfo }, dwarf, symbols] = await Promise.all([goSymbolsOf(exe), useDwarf ? readDwarf(exe) : undefined, exe.symbols()]);
+  const goos = buildInfo?.settings.find((st) => st.key === 'GOOS')?.value;
+  let layouts: LayoutSource;
+  if (typeof want === 'object') layouts = want;
+  else if (dwarf !== undefined) layouts = dwarfLayouts(dwarf);
+  else {
+    const version = buildInfo?.goVersion;
+    // The tables are of linux's runtime (a build info without GOOS is taken to be linux's: the core is ELF).
+    const tables = version === undefined || (goos !== undefined && goos !== 'linux') ? undefined : tableLayouts(version, exe.goarch);
+    if (tables === undefined) {
+      const why = want === 'tables' ? 'layout tables were asked for' : 'the executable has no DWARF';
+      throw unsupported(
+        `${why}, and there is no layout table for ${version === undefined ? 'an executable without a Go version in its build info' : `${version} ${goos ?? 'linux'}/${exe.goarch}`} ` +
+          `(tables: ${layoutTablesCovered()}); the executable built with DWARF (without -ldflags=-w, not stripped) would be read with its own`,
+      );
+    }
+    layouts = tables;
+  }
   const bias = core.executableCheck?.loadBias ?? 0n;
   const mem = new CoreMemory(core);
-  const gLayout = layoutOf(dwarf, 'runtime.g');
-  const mLayout = layoutOf(dwarf, 'runtime.m');
-  const gobuf = layoutOf(dwarf, 'runtime.gobuf');
-  const stackLayout = layoutOf(dwarf, 'runtime.stack');
+  const gLayout = layoutOf(layouts, 'runtime.g');
+  const mLayout = layoutOf(layouts, 'runtime.m');
+  const gobuf = layoutOf(layouts, 'runtime.gobuf');
+  const stackLayout = layoutOf(layouts, 'runtime.stack');
   const sym = new Map<string, ExecutableSymbol>();
   for (const s of symbols) if (s.name.startsWith('runtime.') && !sym.has(s.name)) sym.set(s.name, s);
   const symAddr = (name: string): bigint | undefined => {
@@ -297,18 +338,19 @@ export async function openGoProcess(core: Core): Promise<GoProcess> {
     })());
 
   let summary: Promise<ProcessSummary> | undefined;
-  const goos = buildInfo?.settings.find((st) => st.key === 'GOOS')?.value;
   return {
     core,
     goVersion: buildInfo?.goVersion,
     goarch,
     table,
     dwarf,
+    layoutSource: layouts.kind,
+    layouts,
     loadBias: bias,
     warnings,
     allGoroutines,
     goroutines: async () => (await allGoroutines()).filter((g) => g.status !== G_DEAD),
-    summary: () => (summary ??= readSummary({ core, mem, dwarf, symAddr, goVersion: buildInfo?.goVersion, goos, goarch, allGoroutines })),
+    summary: () => (summary ??= readSummary({ core, mem, layouts, symAddr, goVersion: buildInfo?.goVersion, goos, goarch, allGoroutines })),
     signalGoroutine: async () => {
       const tid = core.signalThread;
       if (tid === undefined) return undefined;

@@ -9,7 +9,8 @@
 
 import type { Core } from '../elf-core.js';
 import { isUnavailable } from '../memory.js';
-import type { Dwarf, StructLayout } from '../dwarf/index.js';
+import type { StructLayout } from '../dwarf/index.js';
+import type { LayoutSource } from './layouts.js';
 import type { CoreMemory } from './memory.js';
 import type { Goroutine } from './process.js';
 
@@ -155,8 +156,8 @@ export interface SummaryContext {
   core: Core;
   /** Its memory. */
   mem: CoreMemory;
-  /** The executable's DWARF. */
-  dwarf: Dwarf;
+  /** The runtime's struct layouts (the executable's DWARF or a layout table). */
+  layouts: LayoutSource;
   /** A runtime symbol's address in the process, when the executable has it. */
   symAddr(name: string): bigint | undefined;
   /** Go version. */
@@ -175,7 +176,7 @@ const MAX_MS = 100000;
 
 /** Reads the summary (see {@link ProcessSummary}); fields the executable or core lacks are undefined, with a warning. */
 export async function readSummary(ctx: SummaryContext): Promise<ProcessSummary> {
-  const { mem, dwarf } = ctx;
+  const { mem, layouts: layoutSource } = ctx;
   const warnings: string[] = [];
   const little = ctx.core.byteOrder === 'little';
   const readInt = async (addr: bigint, size: number, signed: boolean): Promise<bigint> => {
@@ -194,7 +195,7 @@ export async function readSummary(ctx: SummaryContext): Promise<ProcessSummary> 
   };
   const layouts = new Map<string, StructLayout | undefined>();
   const layout = (name: string): StructLayout | undefined => {
-    if (!layouts.has(name)) layouts.set(name, dwarf.structLayout(name));
+    if (!layouts.has(name)) layouts.set(name, layoutSource.structLayout(name));
     return layouts.get(name);
   };
   // Signedness follows the Go type: int*, atomic.Int* are signed; uint*, uintptr, sysMemStat are not.
@@ -205,7 +206,7 @@ export async function readSummary(ctx: SummaryContext): Promise<ProcessSummary> 
     const at = ctx.symAddr(symbol);
     const f = layout(type)?.fields.get(field);
     if (at === undefined || f === undefined) {
-      warnings.push(`${source}: not in the executable's ${at === undefined ? 'symbol table' : 'DWARF'}`);
+      warnings.push(`${source}: not in ${at === undefined ? "the executable's symbol table" : layoutSource.description}`);
       return undefined;
     }
     const size = f.size === 1 || f.size === 2 || f.size === 4 ? f.size : 8;
