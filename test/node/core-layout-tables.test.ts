@@ -169,6 +169,9 @@ describe('tables equal DWARF', () => {
   });
 });
 
+/** What the Go layer asked for on every core read so far. */
+const usedOnAnyCore = new Set<string>();
+
 describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
   const exe = fixtureBytes(exeOf(core));
   const bytes = fixtureBytes(core);
@@ -193,6 +196,7 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
     });
     expect(unlisted).toEqual([]);
     expect(used.has('runtime.g.goid')).toBe(true);
+    for (const u of used) usedOnAnyCore.add(u);
   });
 
   it('reads the same with the table as with DWARF', async () => {
@@ -255,4 +259,11 @@ describe('a Go version without a table', () => {
     expect((await p.goroutines()).map((g) => g.id)).toEqual((await want.goroutines()).map((g) => g.id));
     await expect(openGoProcess(await openCore(fixtureBytes(core), { executable: patched }), { layouts: 'tables' })).rejects.toSatisfy((e) => isGodiagError(e, ErrorCode.UnsupportedVersion));
   });
+});
+
+it('RUNTIME_FIELDS lists nothing the Go layer does not read on some core', () => {
+  // Runs after the cores above (tests of a file run in order): the union of what they asked for.
+  expect(usedOnAnyCore.size).toBeGreaterThan(0);
+  const listed = Object.entries(RUNTIME_FIELDS).flatMap(([name, fields]) => [name, ...fields.map((f) => `${name}.${f}`)]);
+  expect(listed.filter((x) => !usedOnAnyCore.has(x))).toEqual([]);
 });
