@@ -7,8 +7,9 @@
  * collector.
  *
  * Measures the package as published (the script builds dist/ first and imports it): in a fresh process,
- * `openFile` (godiag/node) → `openCore` → `openGoProcess` → `goroutines()` → `frames(g)` of every goroutine,
- * touching every frame (the user path of "list all goroutines with their stacks"). Reports the wall time
+ * `openFile` (godiag/node) → `openCore` → `openGoProcess` → `goroutines()` → `goroutineStacks` (`frames(g)` of
+ * every goroutine, 32 unwinds in flight), touching every frame (the user path of "list all goroutines with their
+ * stacks", as `godiag core goroutines` does it). Reports the wall time
  * (inside the process, and of the whole process with Node's start-up), the bytes and reads the core file served
  * (counted beneath `openFile`'s page cache), and the process's peak RSS. Checks the count of goroutines that
  * a goroutine dump shows against the program's own dump (`goroutines.txt` beside the core: its
@@ -27,7 +28,7 @@ import { dirname, join, resolve } from 'node:path';
 // The built package (the package's own name resolves to dist/ at run time; tsconfig.test.json maps it to src/
 // for type-checking), not the sources: what users run.
 import { cachedRandomAccess } from 'godiag';
-import { openCore, openGoProcess } from 'godiag/core';
+import { goroutineStacks, openCore, openGoProcess } from 'godiag/core';
 import { openFile } from 'godiag/node';
 import { openCountedFile } from './counted-file.js';
 
@@ -37,7 +38,7 @@ interface RunFigures {
   openMs: number;
   /** goroutines(), ms. */
   goroutinesMs: number;
-  /** frames() of every goroutine, ms. */
+  /** goroutineStacks() over every goroutine, ms. */
   framesMs: number;
   /** Goroutines listed (dead ones excluded), and those a default goroutine dump shows (not system ones). */
   goroutines: number;
@@ -81,8 +82,7 @@ async function runOnce(corePath: string, exePath: string, raw: boolean): Promise
   let frames = 0;
   let truncated = 0;
   let checksum = 0;
-  for (const g of gs) {
-    const r = await proc.frames(g);
+  for await (const { stack: r } of goroutineStacks(proc, gs)) {
     if (r.truncated !== undefined) truncated++;
     for (const f of r.frames) {
       frames++;
@@ -207,7 +207,7 @@ const row = (what: string, r: RunFigures, ms: number) =>
   console.log(
     `| ${what} | ${s(r.openMs + r.goroutinesMs + r.framesMs)} (open ${s(r.openMs)}, goroutines ${s(r.goroutinesMs)}, frames ${s(r.framesMs)}); process ${s(ms)} | ${mb(r.maxRss)} | ${mb(r.bytes)} in ${r.reads} reads (${((100 * r.bytes) / size).toFixed(2)} % of the file) |`,
   );
-row('godiag openFile → openCore → openGoProcess → goroutines() → frames() each', run, processMs);
+row('godiag openFile → openCore → openGoProcess → goroutines() → goroutineStacks()', run, processMs);
 row('the same, openFile(CORE, { cache: false })', rawRun, rawProcessMs);
 if (rawRun.checksum !== run.checksum) console.log(`CHECKSUMS DIFFER: ${run.checksum} with the page cache, ${rawRun.checksum} without`);
 if (vc !== undefined) {

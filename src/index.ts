@@ -36,6 +36,7 @@ export {
   type RandomAccess,
   type RandomAccessSource,
   type PageCacheOptions,
+  type ReadHint,
 } from './internal/random-access.js';
 export {
   detectCompression,

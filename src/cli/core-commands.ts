@@ -9,7 +9,7 @@ import { canonicalJson, type JsonValue } from '../internal/canonical-json.js';
 import { decompressSync, detectCompression } from '../internal/compression.js';
 import type { RandomAccess } from '../internal/random-access.js';
 import { openCore, type Core, type CoreThread } from '../core/elf-core.js';
-import { openGoProcess, goroutineDumpText, type GoFrame, type Goroutine, type UnwindResult } from '../core/go/index.js';
+import { openGoProcess, goroutineDumpText, goroutineStacks, type GoFrame, type Goroutine, type UnwindResult } from '../core/go/index.js';
 import { summaryText } from '../core/go/summary.js';
 import { coreElfDump } from '../core/dump.js';
 import type { Mapping } from '../core/memory.js';
@@ -292,7 +292,7 @@ const goroutinesCommand: Command = {
         const first = await proc.signalGoroutine();
         const all = (await proc.goroutines()).filter((g) => system || !g.system);
         const ordered = first === undefined ? all : [...all.filter((g) => g.address === first.address), ...all.filter((g) => g.address !== first.address)];
-        for (const g of ordered) out += canonicalJson(goroutineJson(g, await proc.frames(g))) + '\n';
+        for await (const { goroutine, stack } of goroutineStacks(proc, ordered)) out += canonicalJson(goroutineJson(goroutine, stack)) + '\n';
         io.stdout.write(out);
       } else {
         io.stdout.write(await goroutineDumpText(proc, { system }));

@@ -8,7 +8,7 @@
 import { ByteCursor } from '../internal/cursor.js';
 import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { Limits, checkLimit } from '../internal/limits.js';
-import { toRandomAccess, type RandomAccess, type RandomAccessSource } from '../internal/random-access.js';
+import { toRandomAccess, type RandomAccess, type RandomAccessSource, type ReadHint } from '../internal/random-access.js';
 import { decodeUtf8 } from '../internal/utf8.js';
 import { openElf, type ElfExecutable } from '../gosym/container/elf.js';
 import type { Executable } from '../gosym/container/types.js';
@@ -172,8 +172,11 @@ export interface Core {
   mappings(): Mapping[];
   /** The mapping containing `address`, if any. */
   mappingAt(address: bigint): Mapping | undefined;
-  /** Reads `length` bytes at `address`; throws an `UnavailableMemoryError` for bytes the image has no data for. */
-  read(address: bigint, length: number): Promise<Uint8Array>;
+  /**
+   * Reads `length` bytes at `address`; throws an `UnavailableMemoryError` for bytes the image has no data for.
+   * `hint` goes to the input's `read` (a page cache reads a range hinted `once` without filling pages).
+   */
+  read(address: bigint, length: number, hint?: ReadHint): Promise<Uint8Array>;
   /** Reads a NUL-terminated string at `address` (at most `max` bytes), or undefined when unavailable. */
   readCString(address: bigint, max?: number): Promise<string | undefined>;
   /** The process's executable file name from `AT_EXECFN` (read from the core's memory), when available. */
@@ -391,11 +394,11 @@ export async function openCore(core: RandomAccessSource, options: OpenCoreOption
   });
   const sources = { core: ra, executable: exeRa, file: fileSource };
 
-  const read = async (address: bigint, length: number): Promise<Uint8Array> => {
+  const read = async (address: bigint, length: number, hint?: ReadHint): Promise<Uint8Array> => {
     // A bad argument is the caller's mistake, not the core's: RangeError, as a rejected promise.
     if (address < 0n || address >= 1n << 64n) throw new RangeError(`godiag: address ${address} is outside 0..2^64-1`);
     if (!Number.isSafeInteger(length) || length < 0 || length > Limits.maxBlockBytes) throw new RangeError(`godiag: read length ${length} is outside 0..${Limits.maxBlockBytes}`);
-    return readImage(image, sources, address, length);
+    return readImage(image, sources, address, length, hint);
   };
   const readCString = async (address: bigint, max = 4096): Promise<string | undefined> => {
     // Read page by page: a string may end just before an unavailable page.

@@ -20,7 +20,7 @@
  * @module
  */
 
-import type { RandomAccess } from '../internal/random-access.js';
+import type { RandomAccess, ReadHint } from '../internal/random-access.js';
 import type { FileMapping } from './notes.js';
 
 /** Access rights of a mapping. */
@@ -359,33 +359,33 @@ export function findMapping(ms: readonly Mapping[], addr: bigint): number {
 }
 
 /** Reads `length` bytes at `address` through the map, or throws {@link UnavailableMemoryError}. */
-export async function readImage(ms: readonly Mapping[], src: ImageSources, address: bigint, length: number): Promise<Uint8Array> {
+export async function readImage(ms: readonly Mapping[], src: ImageSources, address: bigint, length: number, hint?: ReadHint): Promise<Uint8Array> {
   if (length === 0) return new Uint8Array(0);
   const end = address + BigInt(length);
   let i = findMapping(ms, address);
   if (i < 0) throw new UnavailableMemoryError(address, length, address, 'unmapped');
   // One mapping: return the source's bytes directly.
   const first = ms[i]!;
-  if (end <= first.end) return readPiece(first, src, address, length, address, length);
+  if (end <= first.end) return readPiece(first, src, address, length, address, length, hint);
   const out = new Uint8Array(length);
   let at = address;
   while (at < end) {
     const m = ms[i];
     if (m === undefined || m.start > at) throw new UnavailableMemoryError(address, length, at, 'unmapped');
     const n = Number((m.end < end ? m.end : end) - at);
-    out.set(await readPiece(m, src, at, n, address, length), Number(at - address));
+    out.set(await readPiece(m, src, at, n, address, length, hint), Number(at - address));
     at += BigInt(n);
     i++;
   }
   return out;
 }
 
-async function readPiece(m: Mapping, src: ImageSources, at: bigint, n: number, address: bigint, length: number): Promise<Uint8Array> {
+async function readPiece(m: Mapping, src: ImageSources, at: bigint, n: number, address: bigint, length: number, hint: ReadHint | undefined): Promise<Uint8Array> {
   const rel = Number(at - m.start);
   const b = m.backing;
   switch (b.kind) {
     case 'core':
-      return src.core.read(b.offset + rel, n);
+      return src.core.read(b.offset + rel, n, hint);
     case 'executable':
     case 'file': {
       const ra = b.kind === 'executable' ? src.executable : src.file(b.path);
@@ -396,10 +396,10 @@ async function readPiece(m: Mapping, src: ImageSources, at: bigint, n: number, a
       if (off >= ra.size) return new Uint8Array(n);
       if (off + n > ra.size) {
         const out = new Uint8Array(n);
-        out.set(await ra.read(off, ra.size - off));
+        out.set(await ra.read(off, ra.size - off, hint));
         return out;
       }
-      return ra.read(off, n);
+      return ra.read(off, n, hint);
     }
     case 'zero':
       return new Uint8Array(n);

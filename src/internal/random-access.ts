@@ -13,8 +13,11 @@ import { ErrorCode, GodiagError, type FormatName } from './errors.js';
 export interface RandomAccess {
   /** Total size in bytes. */
   readonly size: number;
-  /** Reads `length` bytes at `offset`; throws a `truncated` {@link GodiagError} past the end. */
-  read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads `length` bytes at `offset`; throws a `truncated` {@link GodiagError} past the end. `hint` says how
+   * the range will be used; sources without a cache ignore it.
+   */
+  read(offset: number, length: number, hint?: ReadHint): Promise<Uint8Array>;
   /** Releases the underlying resource (a file handle), if any. */
   close?(): Promise<void>;
 }
@@ -73,6 +76,15 @@ export function toRandomAccess(source: RandomAccessSource): RandomAccess {
   throw new TypeError('godiag: random access needs bytes, a Blob, or an object with size and read(offset, length)');
 }
 
+/** What a reader tells a {@link RandomAccess} about a read, so that a cache can choose what to keep. */
+export interface ReadHint {
+  /**
+   * The range will not be read again soon, nor its neighbours: a cache should read just these bytes and not
+   * fill whole pages with them (a core's goroutine stacks: each read once, scattered over gigabytes).
+   */
+  once?: boolean;
+}
+
 /** Options for {@link cachedRandomAccess}. */
 export interface PageCacheOptions {
   /** Page size in bytes (a power of two); default 64 KiB. */
@@ -84,6 +96,8 @@ export interface PageCacheOptions {
 /**
  * Adds a page cache in front of a slow {@link RandomAccess} (a file, a Blob), so that many small reads
  * of headers and tables turn into few large ones. Memory is bounded by `pageBytes × maxPages`.
+ * A read hinted {@link ReadHint.once} is served from the cache when its pages are there, and otherwise read
+ * as asked, without filling pages.
  */
 export function cachedRandomAccess(inner: RandomAccess, options: PageCacheOptions = {}): RandomAccess {
   const pageBytes = options.pageBytes ?? 1 << 16;
@@ -108,12 +122,17 @@ export function cachedRandomAccess(inner: RandomAccess, options: PageCacheOption
 
   const ra: RandomAccess = {
     size: inner.size,
-    async read(offset, length) {
+    async read(offset, length, hint) {
       checkRange(inner.size, offset, length);
       if (length === 0) return new Uint8Array(0);
       const first = Math.floor(offset / pageBytes);
       const last = Math.floor((offset + length - 1) / pageBytes);
-      if (length > pageBytes * maxPages) return inner.read(offset, length);
+      if (length > pageBytes * maxPages) return inner.read(offset, length, hint);
+      if (hint?.once === true) {
+        let cached = true;
+        for (let i = first; i <= last && cached; i++) cached = pages.has(i);
+        if (!cached) return inner.read(offset, length, hint);
+      }
       if (first === last) {
         const p = await page(first);
         const at = offset - first * pageBytes;

@@ -5,6 +5,7 @@
  */
 
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { read as fsRead } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { checkRange, cachedRandomAccess, type RandomAccess } from '../internal/random-access.js';
 
@@ -102,6 +103,11 @@ export interface OpenFileOptions {
 export async function openFile(path: string, options: OpenFileOptions = {}): Promise<OpenedFile> {
   const handle = await open(path, 'r');
   const { size } = await handle.stat();
+  const fd = handle.fd;
+  // fs.read with a callback on the handle's descriptor: a third of FileHandle.read's cost per call, which
+  // counts when a reader makes a hundred thousand small reads (a core's stacks).
+  const readInto = (out: Uint8Array, at: number, n: number, position: number) =>
+    new Promise<number>((resolve, reject) => fsRead(fd, out, at, n, position, (e, bytesRead) => (e ? reject(e) : resolve(bytesRead))));
   const raw: RandomAccess = {
     size,
     async read(offset, length) {
@@ -109,7 +115,7 @@ export async function openFile(path: string, options: OpenFileOptions = {}): Pro
       const out = new Uint8Array(length);
       let done = 0;
       while (done < length) {
-        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+        const bytesRead = await readInto(out, done, length - done, offset + done);
         if (bytesRead === 0) checkRange(offset + done, offset + done, 1); // the file shrank: report truncation
         done += bytesRead;
       }

@@ -3,11 +3,11 @@ import { fc, test } from '@fast-check/vitest';
 import { blobRandomAccess, bytesRandomAccess, cachedRandomAccess, toRandomAccess, type RandomAccess } from '../../src/internal/random-access.js';
 import { ErrorCode, GodiagError } from '../../src/internal/errors.js';
 
-const reads = (max: number) => fc.array(fc.tuple(fc.nat({ max }), fc.nat({ max: 300 })), { maxLength: 30 });
+const reads = (max: number) => fc.array(fc.tuple(fc.nat({ max }), fc.nat({ max: 300 }), fc.boolean()), { maxLength: 30 });
 
 describe('random access', () => {
   test.prop([fc.uint8Array({ maxLength: 3000 }), reads(3000), fc.integer({ min: 0, max: 3 })])(
-    'bytes, Blob and page-cached sources return the same bytes, and the same errors past the end',
+    'bytes, Blob and page-cached sources return the same bytes, and the same errors past the end, with or without the once hint',
     async (data, rs, which) => {
       let innerReads = 0;
       const counting: RandomAccess = {
@@ -24,11 +24,12 @@ describe('random access', () => {
         cachedRandomAccess(blobRandomAccess(new Blob([data.slice()])), { pageBytes: 128, maxPages: 2 }),
       ][which]!;
       expect(ra.size).toBe(data.length);
-      for (const [offset, length] of rs) {
+      for (const [offset, length, once] of rs) {
+        const hint = once ? { once } : undefined;
         if (offset + length <= data.length) {
-          expect(await ra.read(offset, length)).toEqual(data.subarray(offset, offset + length));
+          expect(await ra.read(offset, length, hint)).toEqual(data.subarray(offset, offset + length));
         } else {
-          await expect(ra.read(offset, length)).rejects.toMatchObject({ code: ErrorCode.Truncated });
+          await expect(ra.read(offset, length, hint)).rejects.toMatchObject({ code: ErrorCode.Truncated });
         }
       }
       void innerReads;
@@ -48,6 +49,32 @@ describe('random access', () => {
     const ra = cachedRandomAccess(inner, { pageBytes: 1024 });
     for (let i = 0; i < 100; i++) await ra.read(i * 8, 8);
     expect(innerReads).toBe(1);
+  });
+
+  it('reads a range hinted once as asked, without filling pages, unless its pages are already cached', async () => {
+    const data = Uint8Array.from({ length: 4096 }, (_, i) => i & 0xff);
+    const asked: [number, number][] = [];
+    const inner: RandomAccess = {
+      size: data.length,
+      read: (o, n) => {
+        asked.push([o, n]);
+        return Promise.resolve(data.slice(o, o + n));
+      },
+    };
+    const ra = cachedRandomAccess(inner, { pageBytes: 1024 });
+    expect(await ra.read(100, 50, { once: true })).toEqual(data.subarray(100, 150));
+    expect(await ra.read(100, 50, { once: true })).toEqual(data.subarray(100, 150));
+    expect(asked).toEqual([
+      [100, 50],
+      [100, 50],
+    ]);
+    // An ordinary read fills the page; a once read inside it is then served from the cache.
+    expect(await ra.read(0, 8)).toEqual(data.subarray(0, 8));
+    expect(await ra.read(1000, 20, { once: true })).toEqual(data.subarray(1000, 1020));
+    expect(asked.slice(2)).toEqual([[0, 1024]]);
+    // Spanning a cached and an uncached page: read as asked.
+    expect(await ra.read(1000, 100, { once: true })).toEqual(data.subarray(1000, 1100));
+    expect(asked.slice(3)).toEqual([[1000, 100]]);
   });
 
   it('does not remember failed reads', async () => {

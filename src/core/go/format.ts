@@ -7,6 +7,7 @@
 
 import type { GoProcess, Goroutine } from './process.js';
 import { shownByDefault, type GoFrame, type UnwindResult } from './unwind.js';
+import { goroutineStacks } from './stacks.js';
 
 /** Options of {@link goroutineDumpText}. */
 export interface DumpTextOptions {
@@ -57,6 +58,6 @@ export async function goroutineDumpText(proc: GoProcess, options: DumpTextOption
     if (i > 0) gs.unshift(...gs.splice(i, 1));
   }
   const parts: string[] = [];
-  for (const g of gs) parts.push(goroutineText(g, await proc.frames(g), options));
+  for await (const { goroutine, stack } of goroutineStacks(proc, gs)) parts.push(goroutineText(goroutine, stack, options));
   return parts.join('\n\n') + '\n';
 }

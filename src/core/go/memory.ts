@@ -8,6 +8,7 @@ import type { StructLayout } from '../dwarf/index.js';
 import { ErrorCode, GodiagError } from '../../internal/errors.js';
 import { decodeUtf8 } from '../../internal/utf8.js';
 import { isUnavailable } from '../memory.js';
+import type { ReadHint } from '../../internal/random-access.js';
 
 /** A struct read out of memory: its bytes and layout, read field by field. */
 export class StructView {
@@ -68,9 +69,9 @@ export class CoreMemory {
     this.little = core.byteOrder === 'little';
   }
 
-  /** Raw bytes (rejects with `UnavailableMemoryError` where the core has none). */
-  read(address: bigint, length: number): Promise<Uint8Array> {
-    return this.core.read(address, length);
+  /** Raw bytes (rejects with `UnavailableMemoryError` where the core has none); `hint` goes to the core's input. */
+  read(address: bigint, length: number, hint?: ReadHint): Promise<Uint8Array> {
+    return this.core.read(address, length, hint);
   }
 
   /** A 64-bit word. */
@@ -100,9 +101,12 @@ export class CoreMemory {
     }
   }
 
-  /** A reader of words that fetches the aligned 4 KiB block around each word it is asked for (see {@link BlockWords}). */
-  blockWords(): BlockWords {
-    return new BlockWords(this, this.little);
+  /**
+   * A reader of words for an unwind (see {@link BlockWords}); `stack`: the goroutine's stack bounds, so that
+   * reads inside it run to its top in one piece.
+   */
+  blockWords(stack?: { lo: bigint; hi: bigint }): BlockWords {
+    return new BlockWords(this, this.little, stack);
   }
 
   /** A struct of `layout` at `address`. */
@@ -111,14 +115,23 @@ export class CoreMemory {
   }
 }
 
-/** Block size of {@link BlockWords}: no mapping boundary falls inside it (mappings are page-aligned). */
-const BLOCK = 4096n;
+const ONCE: ReadHint = { once: true };
 
 /**
- * 64-bit words read through the last piece of a 4 KiB block fetched (from the word asked for to the block's
- * end): an unwind reads one or two words a frame, going up the stack, and most frames of a goroutine lie in
- * one block — one read of the core instead of one a frame.
- * Where a block cannot be read whole (part of it outside the core), the word alone is read.
+ * Outside a known stack, reads run to the end of the word's 2 KiB-aligned block: no mapping boundary falls
+ * inside one (mappings are page-aligned), nor the end of a goroutine stack (at least 2 KiB, aligned to its size).
+ */
+const BLOCK = 2048n;
+
+/** Longest read inside a known stack: deep stacks are read in pieces of this size. */
+const MAX_RUN = 16384n;
+
+/**
+ * 64-bit words read through the last piece of memory fetched: an unwind reads one or two words a frame, going up
+ * the stack, so each miss reads from the word upwards — to the top of the goroutine's stack when the word is in
+ * it (the used part of a stack is one read), else to the end of its 2 KiB block. One read of the core instead of
+ * one a frame, and never bytes past the stack's top (a neighbouring stack).
+ * Where the piece cannot be read whole (part of it outside the core), the word alone is read.
  */
 export class BlockWords {
   private base = -1n;
@@ -127,19 +140,22 @@ export class BlockWords {
   constructor(
     private readonly mem: CoreMemory,
     private readonly little: boolean,
+    private readonly stack?: { lo: bigint; hi: bigint },
   ) {}
 
   /** The word at `address` (rejects with `UnavailableMemoryError` where the core has none). */
   async u64(address: bigint): Promise<bigint> {
     const off = address - this.base;
     if (this.dv !== undefined && off >= 0n && off + 8n <= BigInt(this.dv.byteLength)) return this.dv.getBigUint64(Number(off), this.little);
-    // From the word to the end of its block: the walk goes up the stack, and the block's lower part is
-    // mostly below the stack pointer (unused stack).
-    const end = (address & ~(BLOCK - 1n)) + BLOCK;
+    const s = this.stack;
+    let end: bigint;
+    if (s !== undefined && address >= s.lo && address < s.hi) end = s.hi - address > MAX_RUN ? address + MAX_RUN : s.hi;
+    else end = (address & ~(BLOCK - 1n)) + BLOCK;
     if (address + 8n > end) return this.mem.u64(address);
     let b: Uint8Array;
     try {
-      b = await this.mem.read(address, Number(end - address));
+      // Stacks are read once each and lie scattered over the core: a page cache should not fill pages for them.
+      b = await this.mem.read(address, Number(end - address), ONCE);
     } catch (e) {
       if (!isUnavailable(e)) throw e;
       return this.mem.u64(address);

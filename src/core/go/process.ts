@@ -382,7 +382,7 @@ export async function openGoProcess(core: Core, options: GoProcessOptions = {}):
           const onSignal = !onG && !onG0 && within(await stackOf('gsignal'));
           if (onG || onG0 || onSignal) {
             const lr = goarch === 'arm64' ? (t.registers['x30'] ?? 0n) : 0n;
-            const r = await unwind({ mem, table, bias, goarch, maxFrames }, { pc: t.pc, sp: t.sp, lr, source: 'thread', jump: onG ? undefined : g });
+            const r = await unwind({ mem, table, bias, goarch, maxFrames, stack: g.stack }, { pc: t.pc, sp: t.sp, lr, source: 'thread', jump: onG ? undefined : g });
             // A thread on g0 that never comes back to the goroutine's stack (the scheduler about to resume it,
             // between mcall and gogo): the goroutine's own stack is in its saved context.
             const reached = r.frames.some((f) => f.sp >= g.stack.lo && f.sp < g.stack.hi);
@@ -390,8 +390,8 @@ export async function openGoProcess(core: Core, options: GoProcessOptions = {}):
           }
         }
       }
-      if (g.syscall.sp !== 0n) return unwind({ mem, table, bias, goarch, maxFrames }, { pc: g.syscall.pc, sp: g.syscall.sp, lr: 0n, source: 'syscall' });
-      return unwind({ mem, table, bias, goarch, maxFrames }, { pc: g.sched.pc, sp: g.sched.sp, lr: g.sched.lr, source: 'sched' });
+      if (g.syscall.sp !== 0n) return unwind({ mem, table, bias, goarch, maxFrames, stack: g.stack }, { pc: g.syscall.pc, sp: g.syscall.sp, lr: 0n, source: 'syscall' });
+      return unwind({ mem, table, bias, goarch, maxFrames, stack: g.stack }, { pc: g.sched.pc, sp: g.sched.sp, lr: g.sched.lr, source: 'sched' });
     },
   };
 }

@@ -67,6 +67,8 @@ export interface UnwindContext {
   goarch: string;
   /** Most physical frames. */
   maxFrames: number;
+  /** The goroutine's stack bounds, when known: reads of its stack then run to its top in one piece. */
+  stack?: { lo: bigint; hi: bigint };
 }
 
 /** Where to start. */
@@ -139,7 +141,7 @@ export function shownByDefault(name: string, funcID: string, firstFrame: boolean
 /** Unwinds from `start`. Never throws for the core's contents: unreadable memory ends the walk with a reason. */
 export async function unwind(ctx: UnwindContext, start: UnwindStart): Promise<UnwindResult> {
   const { table, bias } = ctx;
-  const words = ctx.mem.blockWords();
+  const words = ctx.mem.blockWords(ctx.stack);
   const lrArch = ctx.goarch === 'arm64';
   const frames: GoFrame[] = [];
   let pc = start.pc;
