@@ -10,6 +10,7 @@ import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { Limits, checkLimit } from '../internal/limits.js';
 import { toRandomAccess, type RandomAccess, type RandomAccessSource, type ReadHint } from '../internal/random-access.js';
 import { decodeUtf8 } from '../internal/utf8.js';
+import { PN_XNUM, PT_LOAD, PT_NOTE, parseElfFileHeader, parseProgramHeaders, programHeaderSize } from '../internal/elf.js';
 import { openElf, type ElfExecutable } from '../gosym/container/elf.js';
 import type { Executable } from '../gosym/container/types.js';
 import { buildImage, findMapping, isUnavailable, readImage, type ImageSegment, type Mapping, type Permissions } from './memory.js';
@@ -34,8 +35,6 @@ import {
 import { REGISTER_LAYOUTS, decodeRegisters, type RegisterLayout, type Registers } from './registers.js';
 
 const ET_CORE = 4;
-const PT_LOAD = 1;
-const PT_NOTE = 4;
 const PF_X = 1;
 const PF_W = 2;
 const PF_R = 4;
@@ -210,60 +209,34 @@ async function readAt(ra: RandomAccess, offset: number, length: number, what: st
 export async function openCore(core: RandomAccessSource, options: OpenCoreOptions = {}): Promise<Core> {
   const ra = toRandomAccess(core);
   const ident = await ra.read(0, Math.min(64, ra.size));
-  if (ident.length < 16 || ident[0] !== 0x7f || ident[1] !== 0x45 || ident[2] !== 0x4c || ident[3] !== 0x46) {
-    throw coreError(ErrorCode.NotFormat, 0, 'not an ELF file (no \\x7fELF magic)');
-  }
-  const cls = ident[4]!;
-  const data = ident[5]!;
-  if (data !== 1 && data !== 2) throw coreError(ErrorCode.Corrupt, 5, `unknown ELF data encoding ${data}, expected 1 (little-endian) or 2 (big-endian)`);
-  if (cls === 1) throw coreError(ErrorCode.UnsupportedVersion, 4, 'this is a core of a 32-bit process; only 64-bit cores are read');
-  if (cls !== 2) throw coreError(ErrorCode.Corrupt, 4, `unknown ELF class ${cls}, expected 2 (64-bit)`);
-  const little = data === 1;
-  if (ident.length < 64) throw coreError(ErrorCode.Truncated, ident.length, `unexpected end of input: the ELF header needs 64 bytes, the file has ${ident.length}`);
-  const h = new ByteCursor(ident, 'core', { littleEndian: little });
-  h.seek(16);
-  const type = h.u16();
-  if (type !== ET_CORE) throw coreError(ErrorCode.NotFormat, 16, `not a core file: ELF type ${type}, expected 4 (ET_CORE)`);
-  const machine = h.u16();
-  h.seek(32);
-  const phoffBig = h.u64();
-  h.seek(54);
-  const phentsize = h.u16();
-  const phnum = h.u16();
-  if (phoffBig > BigInt(ra.size)) throw coreError(ErrorCode.Truncated, 32, `program headers at offset ${phoffBig} lie past the end of the ${ra.size}-byte core`);
-  const phoff = Number(phoffBig);
-  if (phnum > 0 && phentsize < 56) throw coreError(ErrorCode.Corrupt, 54, `program header size ${phentsize} is smaller than 56`);
+  const h = parseElfFileHeader(ident, 'core');
+  if (!h.class64) throw coreError(ErrorCode.UnsupportedVersion, 4, 'this is a core of a 32-bit process; only 64-bit cores are read');
+  const little = h.little;
+  if (h.type !== ET_CORE) throw coreError(ErrorCode.NotFormat, 16, `not a core file: ELF type ${h.type}, expected 4 (ET_CORE)`);
+  const machine = h.machine;
+  if (h.phoff > BigInt(ra.size)) throw coreError(ErrorCode.Truncated, 32, `program headers at offset ${h.phoff} lie past the end of the ${ra.size}-byte core`);
+  const phoff = Number(h.phoff);
   // phnum 0xffff (PN_XNUM) means the count is in section 0; cores with over 65534 mappings do that.
-  let count = phnum;
-  if (phnum === 0xffff) count = await extendedPhnum(ra, ident, little);
+  const count = h.phnum === PN_XNUM ? await extendedPhnum(ra, h.shoff, little) : h.phnum;
   checkLimit(count, Limits.maxItems, 'core', 56, 'program header count');
-  const phBytes = await readAt(ra, phoff, count * phentsize, 'program headers');
-  const p = new ByteCursor(phBytes, 'core', { littleEndian: little, baseOffset: phoff });
+  if (count > 0 && h.phentsize < programHeaderSize(true)) throw coreError(ErrorCode.Corrupt, 54, `program header size ${h.phentsize} is smaller than 56`);
+  const phBytes = await readAt(ra, phoff, count * h.phentsize, 'program headers');
   const programHeaders: CoreProgramHeader[] = [];
-  for (let i = 0; i < count; i++) {
-    p.seek(i * phentsize);
-    const headerOffset = p.offset;
-    const ptype = p.u32();
-    const flags = p.u32();
-    const off = p.u64();
-    const vaddr = p.u64();
-    p.u64(); // paddr
-    const filesz = p.u64();
-    const memsz = p.u64();
-    const align = p.u64();
+  for (const ph of parseProgramHeaders(phBytes, h, phoff, count, 'core')) {
+    const { type: ptype, offset: off, vaddr, filesz, memsz, headerOffset } = ph;
     if (off > BigInt(Number.MAX_SAFE_INTEGER)) throw coreError(ErrorCode.LimitExceeded, headerOffset + 8, `segment offset ${off} is beyond the largest file godiag reads`);
     if (ptype === PT_LOAD && vaddr + memsz > 1n << 64n) throw coreError(ErrorCode.Corrupt, headerOffset + 16, `segment at 0x${vaddr.toString(16)} of ${memsz} bytes wraps around the address space`);
     if (ptype === PT_LOAD && filesz > memsz) throw coreError(ErrorCode.Corrupt, headerOffset + 32, `segment at 0x${vaddr.toString(16)} has more file bytes (${filesz}) than memory bytes (${memsz})`);
     programHeaders.push({
       type: ptype,
       typeName: ptype === PT_LOAD ? 'load' : ptype === PT_NOTE ? 'note' : `0x${ptype.toString(16)}`,
-      flags,
-      perm: perm(flags),
+      flags: ph.flags,
+      perm: perm(ph.flags),
       offset: Number(off),
       vaddr,
       filesz,
       memsz,
-      align,
+      align: ph.align,
       headerOffset,
     });
   }
@@ -464,10 +437,7 @@ export async function openCore(core: RandomAccessSource, options: OpenCoreOption
 }
 
 /** The program header count of a core with more than 65534 headers: `sh_info` of section 0. */
-async function extendedPhnum(ra: RandomAccess, ident: Uint8Array, little: boolean): Promise<number> {
-  const h = new ByteCursor(ident, 'core', { littleEndian: little });
-  h.seek(40);
-  const shoff = h.u64();
+async function extendedPhnum(ra: RandomAccess, shoff: bigint, little: boolean): Promise<number> {
   if (shoff === 0n || shoff > BigInt(ra.size)) throw coreError(ErrorCode.Corrupt, 40, 'program header count is PN_XNUM but there is no section header 0 to hold the real count');
   const sh0 = await readAt(ra, Number(shoff), 64, 'section header 0');
   const c = new ByteCursor(sh0, 'core', { littleEndian: little, baseOffset: Number(shoff) });

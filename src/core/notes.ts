@@ -9,6 +9,7 @@ import { ByteCursor } from '../internal/cursor.js';
 import { ErrorCode, GodiagError } from '../internal/errors.js';
 import { Limits, checkLimit } from '../internal/limits.js';
 import { decodeUtf8 } from '../internal/utf8.js';
+import { parseElfNotes, type ElfNote } from '../internal/elf.js';
 
 /** Note types of Linux cores, by the name `readelf` gives them. */
 export const NoteType = {
@@ -90,19 +91,9 @@ export function noteTypeName(name: string, type: number): string | undefined {
 }
 
 /** One note of a `PT_NOTE` segment. Every note is listed, known or not. */
-export interface RawNote {
-  /** The owner name without its terminating NUL (`CORE`, `LINUX`, `GDB`, …). */
-  name: string;
-  /** The note type (meaning depends on the owner). */
-  type: number;
+export interface RawNote extends ElfNote {
   /** The conventional name of the type (`NT_PRSTATUS`), when known. */
   typeName: string | undefined;
-  /** File offset of the note header in the core. */
-  offset: number;
-  /** File offset of the descriptor. */
-  descOffset: number;
-  /** The descriptor bytes (a view). */
-  desc: Uint8Array;
 }
 
 /**
@@ -110,38 +101,7 @@ export interface RawNote {
  * them). A note whose sizes run past the segment is `truncated`.
  */
 export function parseNoteStream(bytes: Uint8Array, little: boolean, baseOffset: number): RawNote[] {
-  const c = new ByteCursor(bytes, 'core', { littleEndian: little, baseOffset });
-  const out: RawNote[] = [];
-  const pad4 = (n: number) => (4 - (n % 4)) % 4;
-  while (c.remaining > 0) {
-    const offset = c.offset;
-    if (c.remaining < 12) {
-      // Trailing padding of zeros is harmless; anything else is a cut note header.
-      if (bytes.subarray(c.pos).every((b) => b === 0)) break;
-      throw c.error(ErrorCode.Truncated, `a note header needs 12 bytes, but the note segment has ${c.remaining} left`);
-    }
-    const namesz = c.u32();
-    const descsz = c.u32();
-    const type = c.u32();
-    checkLimit(namesz, Limits.maxStringBytes, 'core', offset, 'note name size');
-    checkLimit(descsz, Limits.maxBlockBytes, 'core', offset + 4, 'note descriptor size');
-    if (namesz + pad4(namesz) > c.remaining) {
-      throw c.error(ErrorCode.Truncated, `note name of ${namesz} bytes runs past the end of its note segment`, offset);
-    }
-    const nameBytes = c.bytesView(namesz, 'note name');
-    c.skip(pad4(namesz));
-    if (descsz > c.remaining) {
-      throw c.error(ErrorCode.Truncated, `note descriptor of ${descsz} bytes runs past the end of its note segment (${c.remaining} bytes left)`, offset + 4);
-    }
-    const descOffset = c.offset;
-    const desc = c.bytesView(descsz, 'note descriptor');
-    c.skip(Math.min(pad4(descsz), c.remaining));
-    let end = nameBytes.length;
-    while (end > 0 && nameBytes[end - 1] === 0) end--;
-    const name = decodeUtf8(nameBytes.subarray(0, end));
-    out.push({ name, type, typeName: noteTypeName(name, type), offset, descOffset, desc });
-  }
-  return out;
+  return parseElfNotes(bytes, little, baseOffset, 'core').map((n) => ({ ...n, typeName: noteTypeName(n.name, n.type) }));
 }
 
 /** A cursor over a note's descriptor whose offsets are those of the core file. */

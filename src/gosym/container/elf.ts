@@ -9,12 +9,10 @@ import { ErrorCode, GodiagError } from '../../internal/errors.js';
 import { Limits, checkLimit } from '../../internal/limits.js';
 import type { RandomAccess } from '../../internal/random-access.js';
 import { decodeUtf8 } from '../../internal/utf8.js';
+import { PN_XNUM, PT_INTERP, PT_LOAD, PT_NOTE, parseElfFileHeader, parseElfNotes, parseProgramHeaders, programHeaderSize } from '../../internal/elf.js';
 import { ExecutableBase, fileNumber, type ExecutableHeader } from './base.js';
 import type { ExecutableBuildId, ExecutableSection, ExecutableSegment, ExecutableSymbol } from './types.js';
 
-const PT_LOAD = 1;
-const PT_INTERP = 3;
-const PT_NOTE = 4;
 const PF_X = 1;
 const PF_W = 2;
 const SHT_SYMTAB = 2;
@@ -25,7 +23,6 @@ const SHF_EXECINSTR = 4;
 const SHF_COMPRESSED = 0x800;
 const ET_DYN = 3;
 const SHN_XINDEX = 0xffff;
-const PN_XNUM = 0xffff;
 
 /** GOARCH of an ELF `e_machine`, where Go has one. */
 function elfArch(machine: number, class64: boolean, little: boolean): string {
@@ -114,7 +111,7 @@ export class ElfExecutable extends ExecutableBase {
     for (const r of ranges) {
       if (r.size > 1 << 20) continue; // build-ID notes are tiny; skip anything else unread
       const bytes = await this.readFile(r.offset, r.size);
-      for (const n of parseNotes(bytes, this.byteOrder === 'little', r.offset)) {
+      for (const n of parseElfNotes(bytes, this.byteOrder === 'little', r.offset, 'elf')) {
         if (n.name === 'Go' && n.type === 4 && out.go === undefined) out.go = decodeUtf8(n.desc);
         if (n.name === 'GNU' && n.type === 3 && out.gnu === undefined) out.gnu = toHex(n.desc);
       }
@@ -129,33 +126,6 @@ function toHex(b: Uint8Array): string {
   return s;
 }
 
-/** An ELF note: name without its NUL, type, descriptor bytes. */
-interface Note {
-  name: string;
-  type: number;
-  desc: Uint8Array;
-}
-
-function parseNotes(b: Uint8Array, little: boolean, base: number): Note[] {
-  const c = new ByteCursor(b, 'elf', { littleEndian: little, baseOffset: base });
-  const out: Note[] = [];
-  const align4 = (n: number) => (n + 3) & ~3;
-  while (c.remaining >= 12) {
-    const namesz = c.u32();
-    const descsz = c.u32();
-    const type = c.u32();
-    if (namesz > c.remaining || descsz > c.remaining) throw c.error(ErrorCode.Truncated, `ELF note of ${namesz}+${descsz} bytes runs past its section`);
-    const name = c.bytesView(namesz, 'note name');
-    c.skip(Math.min(align4(namesz) - namesz, c.remaining));
-    const desc = c.bytesView(descsz, 'note descriptor');
-    c.skip(Math.min(align4(descsz) - descsz, c.remaining));
-    let end = name.length;
-    while (end > 0 && name[end - 1] === 0) end--;
-    out.push({ name: decodeUtf8(name.subarray(0, end)), type, desc });
-  }
-  return out;
-}
-
 /** The NUL-terminated string at `off` of a string table (Go's debug/elf gives "" for a bad offset too). */
 function cstringAt(table: Uint8Array, off: number, base: number): string {
   if (off >= table.length) {
@@ -168,36 +138,13 @@ function cstringAt(table: Uint8Array, off: number, base: number): string {
 
 /** Parses the headers of an ELF file. */
 export async function openElf(ra: RandomAccess): Promise<ElfExecutable> {
-  const ident = await ra.read(0, Math.min(64, ra.size));
-  if (ident.length < 16 || ident[0] !== 0x7f || ident[1] !== 0x45 || ident[2] !== 0x4c || ident[3] !== 0x46) {
-    throw new GodiagError(ErrorCode.NotFormat, { format: 'elf', offset: 0, message: 'not an ELF file (no \\x7fELF magic)' });
-  }
-  const cls = ident[4]!;
-  const data = ident[5]!;
-  if (cls !== 1 && cls !== 2) throw new GodiagError(ErrorCode.Corrupt, { format: 'elf', offset: 4, message: `unknown ELF class ${cls}, expected 1 (32-bit) or 2 (64-bit)` });
-  if (data !== 1 && data !== 2) throw new GodiagError(ErrorCode.Corrupt, { format: 'elf', offset: 5, message: `unknown ELF data encoding ${data}, expected 1 (little-endian) or 2 (big-endian)` });
-  const is64 = cls === 2;
-  const little = data === 1;
-  const osabi = ident[7]!;
-  const c = new ByteCursor(ident, 'elf', { littleEndian: little });
-  c.seek(16);
-  const type = c.u16();
-  const machine = c.u16();
-  c.u32(); // e_version
-  const word = () => (is64 ? c.u64() : BigInt(c.u32()));
-  const entry = word();
-  const phoff = fileNumber(word(), 'elf', c.offset, 'program header offset');
-  const shoff = fileNumber(word(), 'elf', c.offset, 'section header offset');
-  c.u32(); // e_flags
-  c.u16(); // e_ehsize
-  const phentsize = c.u16();
-  let phnum = c.u16();
-  const shentsize = c.u16();
-  let shnum = c.u16();
-  let shstrndx = c.u16();
+  const h = parseElfFileHeader(await ra.read(0, Math.min(64, ra.size)), 'elf');
+  const { class64: is64, little, osabi, type, machine, entry, phentsize, shentsize } = h;
+  const phoff = fileNumber(h.phoff, 'elf', is64 ? 32 : 28, 'program header offset');
+  const shoff = fileNumber(h.shoff, 'elf', is64 ? 40 : 32, 'section header offset');
+  let { phnum, shnum, shstrndx } = h;
 
   const shMin = is64 ? 64 : 40;
-  const phMin = is64 ? 56 : 32;
 
   // Section 0 carries the real counts when they do not fit in the ELF header (extended numbering).
   let sh0: RawSection | undefined;
@@ -217,38 +164,21 @@ export async function openElf(ra: RandomAccess): Promise<ElfExecutable> {
   const noteSegments: { offset: number; size: number }[] = [];
   let interp: { offset: number; size: number } | undefined;
   if (phnum > 0) {
-    if (phentsize < phMin) throw new GodiagError(ErrorCode.Corrupt, { format: 'elf', offset: is64 ? 54 : 42, message: `program header size ${phentsize} is smaller than ${phMin}` });
+    if (phentsize < programHeaderSize(is64)) {
+      throw new GodiagError(ErrorCode.Corrupt, { format: 'elf', offset: is64 ? 54 : 42, message: `program header size ${phentsize} is smaller than ${programHeaderSize(is64)}` });
+    }
     checkLimit(phnum, Limits.maxItems, 'elf', phoff, 'program header count');
     const b = await readAt(ra, phoff, phnum * phentsize, 'program headers');
-    const p = new ByteCursor(b, 'elf', { littleEndian: little, baseOffset: phoff });
-    for (let i = 0; i < phnum; i++) {
-      p.seek(i * phentsize);
-      const ptype = p.u32();
-      let flags: number, offset: bigint, vaddr: bigint, filesz: bigint, memsz: bigint;
-      if (is64) {
-        flags = p.u32();
-        offset = p.u64();
-        vaddr = p.u64();
-        p.u64(); // paddr
-        filesz = p.u64();
-        memsz = p.u64();
-      } else {
-        offset = BigInt(p.u32());
-        vaddr = BigInt(p.u32());
-        p.u32(); // paddr
-        filesz = BigInt(p.u32());
-        memsz = BigInt(p.u32());
-        flags = p.u32();
-      }
-      const at = phoff + i * phentsize;
-      const off = fileNumber(offset, 'elf', at, 'segment offset');
-      const fsz = fileNumber(filesz, 'elf', at, 'segment file size');
-      if (ptype === PT_LOAD) {
-        const msz = fileNumber(memsz, 'elf', at, 'segment memory size');
-        segments.push({ addr: vaddr, size: Math.max(msz, fsz), offset: off, fileSize: fsz, executable: (flags & PF_X) !== 0, writable: (flags & PF_W) !== 0 });
-      } else if (ptype === PT_NOTE) {
+    for (const ph of parseProgramHeaders(b, h, phoff, phnum, 'elf')) {
+      const at = ph.headerOffset;
+      const off = fileNumber(ph.offset, 'elf', at, 'segment offset');
+      const fsz = fileNumber(ph.filesz, 'elf', at, 'segment file size');
+      if (ph.type === PT_LOAD) {
+        const msz = fileNumber(ph.memsz, 'elf', at, 'segment memory size');
+        segments.push({ addr: ph.vaddr, size: Math.max(msz, fsz), offset: off, fileSize: fsz, executable: (ph.flags & PF_X) !== 0, writable: (ph.flags & PF_W) !== 0 });
+      } else if (ph.type === PT_NOTE) {
         noteSegments.push({ offset: off, size: fsz });
-      } else if (ptype === PT_INTERP) {
+      } else if (ph.type === PT_INTERP) {
         interp = { offset: off, size: fsz };
       }
     }
