@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { openBinary } from '../../src/gosym/binary.js';
 import { parseGoroutineDump } from '../../src/pprof/goroutines/index.js';
 import { fakeIo } from '../support/cli.js';
 import { FIXTURES, GOLDENS, fixtureBytes, loadManifest, readGolden, type Fixture } from '../support/fixtures.js';
@@ -75,7 +76,16 @@ describe('godiag core', () => {
       if (gdb.length > 0) {
         expect(got.map((t) => t.tid)).toEqual(gdb.map((t) => t.tid));
         expect(got.map((t) => t.pc)).toEqual(gdb.map((t) => t.rip));
-        expect(got.map((t) => t.function?.replace(/\+0x[0-9a-f]+$/, ''))).toEqual(gdb.map((t) => t.func));
+        // gdb names the innermost inlined function at a pc (a thread caught inside an inlined call, such as
+        // atomic.(*Uint32).CompareAndSwap in runtime.casgstatus), godiag the physical one: where they differ, gdb's
+        // must be the innermost frame the pclntab gives for the pc (non-PIE cores: pcs are link-time addresses).
+        const bin = await openBinary(fixtureBytes(fixtures.find((f) => join(FIXTURES, f.path) === executableOf(core))!));
+        const names = got.map((t, i) => {
+          const physical = t.function?.replace(/\+0x[0-9a-f]+$/, '');
+          const inner = bin.lookup(BigInt(t.pc))[0];
+          return physical !== gdb[i]?.func && inner?.inlined === true && inner.function === gdb[i]?.func ? inner.function : physical;
+        });
+        expect(names).toEqual(gdb.map((t) => t.func));
       } else {
         // No gdb for arm64 here: the program crashed itself with SIGABRT, so the signalled thread is in runtime.raise.
         expect(got.find((t) => t.signal !== undefined)?.function).toMatch(/^runtime\.raise\+0x/);

@@ -93,8 +93,8 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
     for (const [id, d] of dump) {
       if (!blocked(d.state)) continue;
       const o = ours.get(id)!;
-      // Made runnable between the dump and the core (the connection's reader in the Go 1.22 qemu core, which
-      // the network poller readied; why under qemu-user is not known): still at the frames where it parked.
+      // Made runnable between the dump and the core (the connection's reader in some qemu-user cores, which the
+      // network poller readied; why under qemu-user is not known): still at the frames where it parked.
       const state = o.g.state === 'runnable' ? d.state : o.g.state;
       if (o.g.state === 'runnable') readied.push(id);
       expect({ id, state, locked: o.g.lockedM !== 0n }).toEqual({ id, state: d.state, locked: d.lockedToThread });
@@ -108,10 +108,13 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
       expect(ourCreatedKey(o.g)).toBe(createdKey(d));
       compared++;
     }
-    // corework blocks 13 goroutines (channel ×4, send, mutex, select, sleep ×2, WaitGroup, syscall, poller ×2).
-    expect(compared).toBe(13);
-    // Only the network reader (goroutine 33 there) was seen to move, and only in that core.
-    expect(readied).toEqual(core.path === 'go1.22.12/linux-arm64/core-qemu.core.gz' ? [33n] : []);
+    // corework blocks 13 goroutines (channel ×4, send, mutex, select, sleep ×2, WaitGroup, syscall, poller ×2) and
+    // its 8 labelled ones (channel receives inside pprof.Do).
+    expect(compared).toBe(21);
+    // Only the network reader was seen to move, and only under qemu-user (in one qemu core or another: which one
+    // changes from recording to recording).
+    for (const id of readied) expect(dump.get(id)!.frames.some((f) => f.kind === 'frame' && f.function === 'main.netRead')).toBe(true);
+    if (core.kind !== 'core-qemu') expect(readied).toEqual([]);
   });
 
   it('runnable and running goroutines keep their outermost frame and creator', async () => {

@@ -5,15 +5,17 @@
  * - the kernel's (or gdb's, or qemu's) thread list in the core's notes: corework is built with CGO_ENABLED=0 and no
  *   M ever exits, so the OS threads are exactly the Ms of `runtime.allm` (their `procid`s);
  * - the program's own goroutine dump (`core-*.goroutines.txt`): the user goroutines it printed;
- * - the manifest: Go version and GOARCH the executable was built with; the recorder sets neither GOGC nor
- *   GOMEMLIMIT (testdata/gen/cmd/record/core.go adds only GOTRACEBACK), so the GC settings are the defaults;
+ * - the manifest: Go version and GOARCH the executable was built with;
+ * - what the program read of itself (`core-*.oracle.json`, runtime.MemStats and runtime/metrics) after two forced
+ *   GC cycles and with the collector turned off (debug.SetGCPercent(-1)), so that the numbers only a cycle changes
+ *   are the core's: cycles, forced cycles, total pause, last GC, bytes marked, GOGC, the memory limit, GOMAXPROCS and
+ *   the CPU count;
  * - the runtime's own invariants, each between two counters it keeps separately: `len(allp) == gomaxprocs`
  *   (procresize), the allm list's length `== sched.mnext − sched.nmfreed` (mcount), `sched.npidle` == Ps in
  *   `_Pidle`, P.m and M.p pointing at each other, `gcController.heapInUse == mheap_.pagesInUse × 8192` (allocSpan and
- *   freeSpanLocked update both for heap spans), `heapMinimum == 4 MiB × GOGC/100` (defaultHeapMinimum).
+ *   freeSpanLocked update both for heap spans), `heapMinimum == 4 MiB × GOGC/100` (setGCPercent).
  * Not checked against an outside oracle: the byte counts themselves (heapInUse, heapFree, heapReleased, mappedReady,
- * heapLive, totalAlloc, the *_sys counters) — only their relations, and that a program that ran no GC has none
- * recorded.
+ * heapLive, totalAlloc, totalFree, the *_sys counters) — only their relations.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -29,6 +31,8 @@ const exeOf = (core: Fixture) => {
   const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
   return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
 };
+/** A file the program wrote beside a core (`core-kernel.oracle.json` beside `core-kernel.core.gz`), from the manifest. */
+const sidecarOf = (core: Fixture, name: string) => manifest.fixtures.find((f) => f.path === core.path.replace(/\.core\.gz$/, `.${name}.json`));
 const dumpOf = (core: Fixture) => byFormat('core-goroutines').find((f) => f.kind === core.kind && f.goVersion === core.goVersion && f.goarch === core.goarch);
 
 /** The value of a stat the summary must have read. */
@@ -43,6 +47,8 @@ interface Loaded {
   threads: number[];
   dumpIds: bigint[];
   signalThread: number | undefined;
+  /** The GC's numbers the program wrote with -oracle (core-*.oracle.json, `gc`): name → decimal string. */
+  gcNumbers: Record<string, string>;
 }
 
 async function load(core: Fixture): Promise<Loaded> {
@@ -52,7 +58,10 @@ async function load(core: Fixture): Promise<Loaded> {
   if (dumpFixture === undefined) throw new Error(`no goroutine dump for ${core.path}`);
   const dumpIds: bigint[] = [];
   for (const item of parseGoroutineDump(fixtureBytes(dumpFixture)).items) if (item.kind === 'goroutine') dumpIds.push(item.id);
-  return { summary, goroutines: (await proc.goroutines()).length, threads: proc.core.threads().map((t) => t.tid), dumpIds, signalThread: proc.core.signalThread };
+  const oracleFixture = sidecarOf(core, 'oracle');
+  if (oracleFixture === undefined) throw new Error(`no oracle file for ${core.path}`);
+  const gcNumbers = (JSON.parse(new TextDecoder().decode(fixtureBytes(oracleFixture))) as { gc: Record<string, string> }).gc;
+  return { summary, goroutines: (await proc.goroutines()).length, threads: proc.core.threads().map((t) => t.tid), dumpIds, signalThread: proc.core.signalThread, gcNumbers };
 }
 
 it('covers the 16 recorded cores', () => {
@@ -127,8 +136,11 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
     expect(Object.values(summary.goroutinesByStatus).reduce((a, b) => a + b, 0)).toBe(goroutines);
     expect(Object.values(summary.goroutinesByState).reduce((a, b) => a + b, 0)).toBe(goroutines);
     expect(summary.goroutines - summary.systemGoroutines).toBe(dumpIds.length);
-    // goroutine 1 runs on a thread (it printed the dump, then crashed or slept with its M).
-    expect(summary.goroutinesByStatus['running'] ?? 0).toBeGreaterThanOrEqual(1);
+    // The two loops (spin, busy) are running or runnable; in a crash core goroutine 1 too, running on the thread that
+    // crashed (in gdb's core it sleeps).
+    const running = summary.goroutinesByStatus['running'] ?? 0;
+    expect(running + (summary.goroutinesByStatus['runnable'] ?? 0)).toBeGreaterThanOrEqual(core.kind === 'core-gcore' ? 2 : 3);
+    if (core.kind !== 'core-gcore') expect(running).toBeGreaterThanOrEqual(1);
     // inSyscall holds its thread in read(2).
     expect(summary.goroutinesByStatus['syscall']).toBe(1);
   });
@@ -146,21 +158,34 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
     expect(inUse).toBeGreaterThan(1n << 20n);
   });
 
-  it('reads the GC settings (the defaults) and a history of no GC', async () => {
-    const { summary } = await get();
+  it('reads the GC settings and history the program read of itself after its GCs, with the collector off', async () => {
+    const { summary, gcNumbers } = await get();
     const g = summary.gc;
-    expect(val(g.gcPercent, 'gcPercent')).toBe(100n);
-    expect(val(g.memoryLimit, 'memoryLimit')).toBe((1n << 63n) - 1n);
-    expect(val(g.heapMinimum, 'heapMinimum')).toBe(((4n << 20n) * 100n) / 100n);
-    expect(val(g.gcPercentHeapGoal, 'gcPercentHeapGoal')).toBeGreaterThanOrEqual(val(g.heapMinimum, 'heapMinimum'));
-    // The heap never reached the 4 MiB goal: no cycle ran, and nothing a cycle records is set.
-    expect(val(summary.memory.heapInUse, 'heapInUse')).toBeLessThan(val(g.gcPercentHeapGoal, 'goal'));
-    expect(val(g.numGC, 'numgc')).toBe(0n);
-    expect(val(g.numForcedGC, 'numforcedgc')).toBe(0n);
-    expect(val(g.pauseTotalNs, 'pause_total_ns')).toBe(0n);
-    expect(val(g.lastGCUnixNs, 'last_gc_unix')).toBe(0n);
-    expect(val(summary.memory.heapMarked, 'heapMarked')).toBe(0n);
-    expect(val(summary.memory.totalFree, 'totalFree')).toBe(0n);
+    const num = (name: string): bigint => {
+      const v = gcNumbers[name];
+      if (v === undefined) throw new Error(`${name} is not in the program's oracle file`);
+      return BigInt(v);
+    };
+    // corework ran two runtime.GC() cycles, then debug.SetGCPercent(-1): what a cycle records cannot change after.
+    expect(num('NumGC')).toBeGreaterThanOrEqual(2n);
+    expect(val(g.numGC, 'numgc')).toBe(num('NumGC'));
+    expect(val(g.numForcedGC, 'numforcedgc')).toBe(num('NumForcedGC'));
+    expect(val(g.pauseTotalNs, 'pause_total_ns')).toBe(num('PauseTotalNs'));
+    expect(val(g.lastGCUnixNs, 'last_gc_unix')).toBe(num('LastGC'));
+    expect(val(summary.memory.heapMarked, 'heapMarked')).toBe(num('/gc/heap/live:bytes'));
+    const gogc = num('/gc/gogc:percent');
+    expect(val(g.gcPercent, 'gcPercent')).toBe(gogc);
+    expect(val(g.memoryLimit, 'memoryLimit')).toBe(num('/gc/gomemlimit:bytes'));
+    // setGCPercent: heapMinimum = defaultHeapMinimum (4 MiB) × uint64(GOGC) / 100, in uint64 arithmetic; with the
+    // collector off (GOGC < 0) commit leaves the GOGC goal at its maximum, 2^64 − 1.
+    expect(gogc).toBe(-1n);
+    expect(val(g.heapMinimum, 'heapMinimum')).toBe(BigInt.asUintN(64, (4n << 20n) * BigInt.asUintN(64, gogc)) / 100n);
+    expect(val(g.gcPercentHeapGoal, 'gcPercentHeapGoal')).toBe((1n << 64n) - 1n);
+    // The scheduler's numbers the program read at the same moment.
+    expect(val(summary.gomaxprocs, 'gomaxprocs')).toBe(num('/sched/gomaxprocs:threads'));
+    expect(val(summary.ncpu, 'ncpu')).toBe(num('numCPU'));
+    // A cycle ran, so it freed something.
+    expect(val(summary.memory.totalFree, 'totalFree')).toBeGreaterThan(0n);
   });
 
   it('prints one line per number, each with its value and source', async () => {

@@ -30,8 +30,14 @@ import (
 //   - core-gcore.core.gz: gdb's gcore of "corework -mode wait" (attached with
 //     ptrace once the program says "ready"). gdb counts NT_FILE offsets in
 //     bytes (page size 1) and writes read-only file mappings in full.
-//   - corework-*.goroutines.txt: what the program printed (runtime.Stack of
-//     every goroutine) before it crashed or waited.
+//   - core-*.goroutines.txt: what the program printed (runtime.Stack of
+//     every goroutine) before it crashed or waited; from Go 1.26 on, run
+//     with GODEBUG=tracebacklabels=1, so the dump prints goroutine labels.
+//   - core-*.oracle.json: what the program wrote with -oracle before its
+//     dump: the numbers only a GC cycle changes (NumGC, …), read after two
+//     forced cycles and with the collector turned off, so the core holds
+//     them; and the id and labels of each goroutine it gave labels
+//     (runtime/pprof), as each of them saw its own.
 //   - core-*.gdb.txt: gdb's "info threads" and every thread's "info
 //     registers" on the recorded core, a second reference for threads and
 //     registers.
@@ -50,6 +56,51 @@ const (
 
 // coreProgram is the fixture program of the set.
 const coreProgram = "corework"
+
+// coreLabelsLang is the first release whose goroutine dump can print labels
+// (GODEBUG=tracebacklabels=1).
+const coreLabelsLang = "go1.26"
+
+// coreEnv is the environment of a corework run: GOTRACEBACK=crash for a
+// crash, and the labels in the dump where the release prints them.
+func coreEnv(ver string, crash bool) []string {
+	env := os.Environ()
+	if crash {
+		env = append(env, "GOTRACEBACK=crash")
+	}
+	if version.Compare(ver, coreLabelsLang) >= 0 {
+		env = append(env, "GODEBUG=tracebacklabels=1")
+	}
+	return env
+}
+
+// coreEnvDesc is coreEnv's additions as the manifest's commands show them.
+func coreEnvDesc(ver string, crash bool) string {
+	s := ""
+	if crash {
+		s += "GOTRACEBACK=crash "
+	}
+	if version.Compare(ver, coreLabelsLang) >= 0 {
+		s += "GODEBUG=tracebacklabels=1 "
+	}
+	return s
+}
+
+// sidecarArgs is corework's -oracle flag writing into dir (an absolute
+// path: gcore's run has no working directory of its own).
+func sidecarArgs(dir string) []string {
+	return []string{"-oracle", filepath.Join(dir, "oracle.json")}
+}
+
+// addSidecars adds what corework wrote into dir with sidecarArgs, beside
+// the core named name.
+func addSidecars(add addFunc, t target, rel, name, dir, runDesc string) error {
+	data, err := os.ReadFile(filepath.Join(dir, "oracle.json"))
+	if err != nil {
+		return fmt.Errorf("corework wrote no -oracle file: %v", err)
+	}
+	return add(rel+name+".oracle.json", data, "raw", "core-oracle", t, coreProgram, name, runDesc+" (its -oracle FILE)")
+}
 
 // recordCore records the core set for one toolchain.
 func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
@@ -102,9 +153,9 @@ func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
-	cmd := exec.Command(exe, "-mode", "crash")
+	cmd := exec.Command(exe, append([]string{"-mode", "crash"}, sidecarArgs(work)...)...)
 	cmd.Dir = work
-	cmd.Env = append(os.Environ(), "GOTRACEBACK=crash")
+	cmd.Env = coreEnv(ver, true)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err == nil {
@@ -114,33 +165,45 @@ func (r *recorder) recordCore(ver, tmp string, host target, add addFunc) error {
 	if err != nil {
 		return fmt.Errorf("%v (RLIMIT_CORE %d, stderr: %s)", err, unlimited.Cur, lastLines(stderr.Bytes(), 2))
 	}
-	if err := r.addCore(add, host, rel, "core-kernel", exe, kernelCore, "GOTRACEBACK=crash corework -mode crash (kernel core, RLIMIT_CORE unlimited)", stdout.Bytes(), "GOTRACEBACK=crash corework -mode crash >FILE", gdb); err != nil {
+	crashDesc := coreEnvDesc(ver, true) + "corework -mode crash -oracle FILE"
+	if err := r.addCore(add, host, rel, "core-kernel", exe, kernelCore, crashDesc+" (kernel core, RLIMIT_CORE unlimited)", stdout.Bytes(), crashDesc+" >FILE", gdb); err != nil {
+		return err
+	}
+	if err := addSidecars(add, host, rel, "core-kernel", work, crashDesc); err != nil {
 		return err
 	}
 
 	if version.Lang(ver) == corePIELang {
-		if err := r.recordCorePIE(tmp, dir, host, rel, add, gdb); err != nil {
+		if err := r.recordCorePIE(ver, tmp, dir, host, rel, add, gdb); err != nil {
 			return err
 		}
 	}
 
 	// gdb's core of the waiting program.
-	gcore := filepath.Join(tmp, "core", "gcore.core")
-	dump, err := runGcore(exe, gdb, gcore)
+	gcoreDir := filepath.Join(tmp, "core", "gcore")
+	if err := os.MkdirAll(gcoreDir, 0o755); err != nil {
+		return err
+	}
+	gcore := filepath.Join(gcoreDir, "gcore.core")
+	dump, err := runGcore(ver, exe, gdb, gcore, gcoreDir)
 	if err != nil {
 		return err
 	}
-	if err := r.addCore(add, host, rel, "core-gcore", exe, gcore, "corework -mode wait; gdb -nx -batch -p PID -ex 'gcore FILE'", dump, "corework -mode wait >FILE", gdb); err != nil {
+	waitDesc := coreEnvDesc(ver, false) + "corework -mode wait -oracle FILE"
+	if err := r.addCore(add, host, rel, "core-gcore", exe, gcore, waitDesc+"; gdb -nx -batch -p PID -ex 'gcore FILE'", dump, waitDesc+" >FILE", gdb); err != nil {
 		return err
 	}
-	return r.recordCoreQemu(tmp, dir, add)
+	if err := addSidecars(add, host, rel, "core-gcore", gcoreDir, waitDesc); err != nil {
+		return err
+	}
+	return r.recordCoreQemu(ver, tmp, dir, add)
 }
 
 // recordCorePIE records the crash of a position-independent build: the
 // kernel loads it at a random base, so the reader must find the load bias
 // (AT_ENTRY minus the entry point) to line the executable up with the core.
 // RLIMIT_CORE is already raised.
-func (r *recorder) recordCorePIE(tmp, dir string, host target, rel string, add addFunc, gdb string) error {
+func (r *recorder) recordCorePIE(ver, tmp, dir string, host target, rel string, add addFunc, gdb string) error {
 	pie := filepath.Join(tmp, "core", coreProgram+"-pie")
 	pieArgs := []string{"build", "-trimpath", "-buildvcs=false", "-buildmode=pie", "-o", pie, "./" + coreProgram}
 	if _, err := r.goRunIn(dir, []string{"GOOS=linux", "GOARCH=amd64"}, pieArgs...); err != nil {
@@ -158,9 +221,9 @@ func (r *recorder) recordCorePIE(tmp, dir string, host target, rel string, add a
 	if err := os.MkdirAll(pieWork, 0o755); err != nil {
 		return err
 	}
-	cmd := exec.Command(pie, "-mode", "crash")
+	cmd := exec.Command(pie, append([]string{"-mode", "crash"}, sidecarArgs(pieWork)...)...)
 	cmd.Dir = pieWork
-	cmd.Env = append(os.Environ(), "GOTRACEBACK=crash")
+	cmd.Env = coreEnv(ver, true)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err == nil {
@@ -170,7 +233,11 @@ func (r *recorder) recordCorePIE(tmp, dir string, host target, rel string, add a
 	if err != nil {
 		return fmt.Errorf("%v (stderr: %s)", err, lastLines(stderr.Bytes(), 2))
 	}
-	return r.addCore(add, host, rel, "core-kernel-pie", pie, pieCore, "GOTRACEBACK=crash corework-pie -mode crash (kernel core, RLIMIT_CORE unlimited)", stdout.Bytes(), "GOTRACEBACK=crash corework-pie -mode crash >FILE", gdb)
+	desc := coreEnvDesc(ver, true) + "corework-pie -mode crash -oracle FILE"
+	if err := r.addCore(add, host, rel, "core-kernel-pie", pie, pieCore, desc+" (kernel core, RLIMIT_CORE unlimited)", stdout.Bytes(), desc+" >FILE", gdb); err != nil {
+		return err
+	}
+	return addSidecars(add, host, rel, "core-kernel-pie", pieWork, desc)
 }
 
 // recordCoreQemu records linux/arm64: corework cross-compiled and crashed
@@ -179,7 +246,7 @@ func (r *recorder) recordCorePIE(tmp, dir string, host target, rel string, add a
 // also writes qemu's own core, which is not kept. There is no gdb for arm64
 // here, so the set has no gdb text for it. Skipped, saying so, without
 // qemu-aarch64.
-func (r *recorder) recordCoreQemu(tmp, dir string, add addFunc) error {
+func (r *recorder) recordCoreQemu(ver, tmp, dir string, add addFunc) error {
 	qemu, err := exec.LookPath("qemu-aarch64")
 	if err != nil {
 		r.log("no linux/arm64 core: qemu-aarch64 is not installed (apt-get install qemu-user)")
@@ -204,9 +271,9 @@ func (r *recorder) recordCoreQemu(tmp, dir string, add addFunc) error {
 	if err := add(rel+coreProgram+".gz", exeData, "gzip", "core-exe", t, coreProgram, "", buildCmd); err != nil {
 		return err
 	}
-	cmd := exec.Command(qemu, exe, "-mode", "crash")
+	cmd := exec.Command(qemu, append([]string{exe, "-mode", "crash"}, sidecarArgs(work)...)...)
 	cmd.Dir = work
-	cmd.Env = append(os.Environ(), "GOTRACEBACK=crash")
+	cmd.Env = coreEnv(ver, true)
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	if err := cmd.Run(); err == nil {
@@ -220,10 +287,14 @@ func (r *recorder) recordCoreQemu(tmp, dir string, add addFunc) error {
 	if err != nil {
 		return err
 	}
-	if err := add(rel+"core-qemu.core.gz", data, "gzip", "core", t, coreProgram, "core-qemu", "GOTRACEBACK=crash qemu-aarch64 corework -mode crash (qemu-user's guest core, RLIMIT_CORE unlimited)"); err != nil {
+	desc := coreEnvDesc(ver, true) + "qemu-aarch64 corework -mode crash -oracle FILE"
+	if err := add(rel+"core-qemu.core.gz", data, "gzip", "core", t, coreProgram, "core-qemu", desc+" (qemu-user's guest core, RLIMIT_CORE unlimited)"); err != nil {
 		return err
 	}
-	return add(rel+"core-qemu.goroutines.txt", stdout.Bytes(), "raw", "core-goroutines", t, coreProgram, "core-qemu", "GOTRACEBACK=crash qemu-aarch64 corework -mode crash >FILE")
+	if err := add(rel+"core-qemu.goroutines.txt", stdout.Bytes(), "raw", "core-goroutines", t, coreProgram, "core-qemu", desc+" >FILE"); err != nil {
+		return err
+	}
+	return addSidecars(add, t, rel, "core-qemu", work, desc)
 }
 
 // addCore adds a core, the goroutine dump printed by its process and gdb's
@@ -264,13 +335,13 @@ func findCore(dir string) (string, error) {
 	return "", errors.New("the kernel wrote no core file")
 }
 
-// runGcore starts "corework -mode wait", waits for its "ready" line, writes
-// its core with gdb's gcore into out, ends it, and returns what it printed
-// before "ready".
-func runGcore(exe, gdb, out string) ([]byte, error) {
+// runGcore starts "corework -mode wait" (its -oracle file in sidecars), waits for its "ready" line, writes its core with gdb's gcore
+// into out, ends it, and returns what it printed before "ready".
+func runGcore(ver, exe, gdb, out, sidecars string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, exe, "-mode", "wait")
+	cmd := exec.CommandContext(ctx, exe, append([]string{"-mode", "wait"}, sidecarArgs(sidecars)...)...)
+	cmd.Env = coreEnv(ver, false)
 	pipe, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

@@ -157,6 +157,7 @@ func crash(p *int) int { return *p }
 
 func main() {
 	mode := flag.String("mode", "crash", "crash or wait")
+	oracle := flag.String("oracle", "", "write the GC's numbers and the labelled goroutines to this `file` (labels.go)")
 	flag.Parse()
 
 	mu.Lock()
@@ -198,8 +199,18 @@ func main() {
 		}()
 	}
 	started.Wait()
+	startLabelled()
 	// Let every goroutine reach its blocking point.
 	time.Sleep(200 * time.Millisecond)
+
+	// Two GC cycles, then the collector off: see labels.go.
+	gcNumbers := collectAndFreeze()
+	if *oracle != "" {
+		if err := writeOracle(*oracle, gcNumbers); err != nil {
+			fmt.Fprintln(os.Stderr, "corework:", err)
+			os.Exit(1)
+		}
+	}
 
 	buf := make([]byte, 1<<20)
 	n := runtime.Stack(buf, true)
