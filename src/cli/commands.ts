@@ -54,7 +54,7 @@ const demoCommand: Command = {
     const newest = manifest.fixtures.map((f) => f.goVersion).sort(compareGoVersions).at(-1);
     // Programs' own outputs recorded beside the samples (the gosym program's runtime frames, gdb's and the runtime's
     // view of a core, metrics.All(), OpenTelemetry's points) are oracle inputs, not samples of a format.
-    const oracleInputs = new Set(['gosym-callers', 'core-gdb', 'core-goroutines', 'metrics-catalog', 'otel-points']);
+    const oracleInputs = new Set(['gosym-callers', 'core-gdb', 'core-goroutines', 'core-oracle', 'metrics-catalog', 'otel-points']);
     const samples = manifest.fixtures.filter((f) => f.goVersion === newest && !oracleInputs.has(f.format));
     io.stdout.write(`godiag demo: ${samples.length} sample files recorded with ${newest ?? 'no toolchain'}\n\n`);
     for (const f of samples) {

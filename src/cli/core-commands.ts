@@ -9,8 +9,9 @@ import { canonicalJson, type JsonValue } from '../internal/canonical-json.js';
 import { decompressSync, detectCompression } from '../internal/compression.js';
 import type { RandomAccess } from '../internal/random-access.js';
 import { openCore, type Core, type CoreThread } from '../core/elf-core.js';
-import { openGoProcess, goroutineDumpText, goroutineStacks, type GoFrame, type Goroutine, type UnwindResult } from '../core/go/index.js';
+import { openGoProcess, goroutineDumpText, goroutineStacks, labelsOrWarning, type GoFrame, type Goroutine, type GoroutineLabelPair, type UnwindResult } from '../core/go/index.js';
 import { summaryText } from '../core/go/summary.js';
+import { releaseOf } from '../core/go/layouts.js';
 import { coreElfDump } from '../core/dump.js';
 import type { Mapping } from '../core/memory.js';
 import { openBinary, type GoBinary } from '../gosym/binary.js';
@@ -171,6 +172,11 @@ const infoCommand: Command = {
         if (core.entry !== undefined) o.entry = hex(core.entry);
         if (core.executablePath !== undefined) o.executablePath = core.executablePath;
         if (check !== undefined) o.executable = { buildId: check.buildId, entry: check.entry, loadBias: hex(check.loadBias) };
+        if (core.executable !== undefined && !args.flags.has('no-go')) {
+          const proc = await openGoProcess(core);
+          o.go = { layouts: proc.layoutSource, summary: await proc.summary() };
+          for (const w of proc.warnings) io.stderr.write(`godiag: ${w}\n`);
+        }
         io.stdout.write(canonicalJson(o) + '\n');
         return;
       }
@@ -190,6 +196,8 @@ const infoCommand: Command = {
         // The Go runtime's own view, each number with the runtime field it came from.
         const proc = await openGoProcess(core);
         lines.push('', summaryText(await proc.summary()).trimEnd());
+        const release = proc.goVersion === undefined ? undefined : releaseOf(proc.goVersion);
+        lines.push(proc.layoutSource === 'dwarf' ? "layouts: the executable's DWARF" : `layouts: godiag's table for ${release ?? proc.goVersion ?? '?'} ${proc.goarch} (the executable has no DWARF)`);
         for (const w of proc.warnings) io.stderr.write(`godiag: ${w}\n`);
       }
       io.stdout.write(lines.join('\n') + '\n');
@@ -258,7 +266,7 @@ function frameJson(f: GoFrame): JsonValue {
   return o;
 }
 
-function goroutineJson(g: Goroutine, stack: UnwindResult): JsonValue {
+function goroutineJson(g: Goroutine, stack: UnwindResult, labels: GoroutineLabelPair[] | undefined): JsonValue {
   const o: Record<string, JsonValue> = {
     id: g.id,
     state: g.state,
@@ -275,6 +283,7 @@ function goroutineJson(g: Goroutine, stack: UnwindResult): JsonValue {
   if (g.thread !== undefined) o.thread = g.thread;
   if (g.createdBy !== undefined) o.createdBy = { function: g.createdBy.function, file: g.createdBy.file, line: g.createdBy.line, offset: g.createdBy.offset };
   if (stack.truncated !== undefined) o.truncated = stack.truncated;
+  if (labels !== undefined) o.labels = labels;
   return o;
 }
 
@@ -292,7 +301,7 @@ const goroutinesCommand: Command = {
         const first = await proc.signalGoroutine();
         const all = (await proc.goroutines()).filter((g) => system || !g.system);
         const ordered = first === undefined ? all : [...all.filter((g) => g.address === first.address), ...all.filter((g) => g.address !== first.address)];
-        for await (const { goroutine, stack } of goroutineStacks(proc, ordered)) out += canonicalJson(goroutineJson(goroutine, stack)) + '\n';
+        for await (const { goroutine, stack } of goroutineStacks(proc, ordered)) out += canonicalJson(goroutineJson(goroutine, stack, await labelsOrWarning(proc, goroutine))) + '\n';
         io.stdout.write(out);
       } else {
         io.stdout.write(await goroutineDumpText(proc, { system }));

@@ -8,6 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { openCore } from '../../src/core/elf-core.js';
+import { openGoProcess } from '../../src/core/go/index.js';
+import { canonicalJson } from '../../src/internal/canonical-json.js';
 import { openBinary } from '../../src/gosym/binary.js';
 import { parseGoroutineDump } from '../../src/pprof/goroutines/index.js';
 import { fakeIo } from '../support/cli.js';
@@ -24,11 +27,12 @@ const cores = fixtures.filter((f) => f.format === 'core');
 const tmp = mkdtempSync(join(tmpdir(), 'godiag-cli-core-'));
 
 /** The executable beside a core: the PIE build for the PIE core, else the plain build of its GOARCH. */
-function executableOf(core: Fixture): string {
+function exeFixtureOf(core: Fixture): Fixture {
   const pie = core.kind === 'core-kernel-pie';
-  const exe = fixtures.find((f) => f.format === 'core-exe' && f.goVersion === core.goVersion && f.goarch === core.goarch && (pie ? f.kind === 'core-kernel-pie' : f.kind === undefined))!;
-  return join(FIXTURES, exe.path);
+  return fixtures.find((f) => f.format === 'core-exe' && f.goVersion === core.goVersion && f.goarch === core.goarch && (pie ? f.kind === 'core-kernel-pie' : f.kind === undefined))!;
 }
+const executableOf = (core: Fixture): string => join(FIXTURES, exeFixtureOf(core).path);
+const readExecutable = (core: Fixture): Uint8Array => fixtureBytes(exeFixtureOf(core));
 
 /**
  * gdb's view of a core: each thread's LWP and function (`info threads`), and its rip. A frame gdb shows as
@@ -140,9 +144,15 @@ describe('godiag core', () => {
       // The crashed goroutine comes first, unwound from the signalled thread: main.crash under main.main.
       expect(funcs(got.goroutines[0]!).slice(0, 2)).toEqual(['main.crash', 'main.main']);
       const json = await run('core', 'goroutines', join(FIXTURES, core.path), '--exe', executableOf(core), '--json');
-      const rows = json.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; state: string; complete: boolean });
+      const rows = json.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; state: string; complete: boolean; labels?: [string, string][] });
       expect(rows.map((x) => [x.id, x.state])).toEqual(got.goroutines.map((g) => [g.id.toString(), g.state]));
       expect(rows.every((x) => x.complete)).toBe(true);
+      // Labels: in the text as Go 1.26 prints them (empty sets print nothing), in JSON as pairs (an empty set as []).
+      const textLabels = got.goroutines.filter((g) => g.labels !== undefined).map((g) => [g.id.toString(), g.labels!.map((l) => [l.key, l.value])]);
+      const jsonLabels = rows.filter((x) => x.labels !== undefined && x.labels.length > 0).map((x) => [x.id, x.labels]);
+      expect(textLabels).toEqual(jsonLabels);
+      expect(jsonLabels.length).toBe(7);
+      expect(rows.filter((x) => x.labels !== undefined && x.labels.length === 0)).toHaveLength(1);
     });
   }
 
@@ -160,6 +170,21 @@ describe('godiag core', () => {
     expect(r.out).toMatch(new RegExp(`^goroutines +${count} \\(`, 'm'));
     const bare = await run('core', 'info', join(FIXTURES, core.path), '--exe', executableOf(core), '--no-go');
     expect(bare.out).not.toMatch(/GOMAXPROCS/);
+    expect(r.out).toMatch(/^layouts: the executable's DWARF$/m);
+  });
+
+  it('info --json carries the same summary as the library, and the layout source', async () => {
+    const core = cores.find((c) => c.kind === 'core-kernel')!;
+    const r = await run('core', 'info', join(FIXTURES, core.path), '--exe', executableOf(core), '--json');
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.out) as { go: { layouts: string; summary: unknown }; threads: number };
+    const opened = await openCore(fixtureBytes(core), { executable: readExecutable(core) });
+    const proc = await openGoProcess(opened);
+    expect(o.go.layouts).toBe('dwarf');
+    expect(o.go.summary).toEqual(JSON.parse(canonicalJson(await proc.summary())));
+    expect(o.threads).toBe(opened.threads().length);
+    const bare = JSON.parse((await run('core', 'info', join(FIXTURES, core.path), '--exe', executableOf(core), '--json', '--no-go')).out) as object;
+    expect(bare).not.toHaveProperty('go');
   });
 
   it('refuses an executable that is not the one that wrote the core, unless told not to check', async () => {

@@ -8,6 +8,9 @@
 import type { GoProcess, Goroutine } from './process.js';
 import { shownByDefault, type GoFrame, type UnwindResult } from './unwind.js';
 import { goroutineStacks } from './stacks.js';
+import { goroutineLabels, labelsHeaderText, type GoroutineLabelPair } from './labels.js';
+import { GodiagError } from '../../internal/errors.js';
+import { isUnavailable } from '../memory.js';
 
 /** Options of {@link goroutineDumpText}. */
 export interface DumpTextOptions {
@@ -17,11 +20,12 @@ export interface DumpTextOptions {
 
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
 
-function header(g: Goroutine): string {
+function header(g: Goroutine, labels: readonly GoroutineLabelPair[] | undefined): string {
   let s = `goroutine ${g.id} [${g.state}`;
   if (g.scan) s = `goroutine ${g.id} [${g.state} (scan)`;
   if (g.lockedM !== 0n) s += ', locked to thread';
-  return `${s}]:`;
+  // Where Go 1.26 prints them under GODEBUG=tracebacklabels=1.
+  return `${s}${labelsHeaderText(labels)}]:`;
 }
 
 function frameLines(f: GoFrame): string {
@@ -31,9 +35,9 @@ function frameLines(f: GoFrame): string {
   return `${call}\n${at}`;
 }
 
-/** The text of one goroutine: header, frames and `created by`. */
-export function goroutineText(g: Goroutine, stack: UnwindResult, options: DumpTextOptions = {}): string {
-  const lines = [header(g)];
+/** The text of one goroutine: header (with its profiler labels, when given), frames and `created by`. */
+export function goroutineText(g: Goroutine, stack: UnwindResult, options: DumpTextOptions = {}, labels?: readonly GoroutineLabelPair[]): string {
+  const lines = [header(g, labels)];
   for (const f of stack.frames) if (options.system === true || f.shown) lines.push(frameLines(f));
   if (stack.truncated !== undefined) lines.push(`...stack unwinding stopped: ${stack.truncated}...`);
   const c = g.createdBy;
@@ -58,6 +62,21 @@ export async function goroutineDumpText(proc: GoProcess, options: DumpTextOption
     if (i > 0) gs.unshift(...gs.splice(i, 1));
   }
   const parts: string[] = [];
-  for await (const { goroutine, stack } of goroutineStacks(proc, gs)) parts.push(goroutineText(goroutine, stack, options));
+  for await (const { goroutine, stack } of goroutineStacks(proc, gs)) parts.push(goroutineText(goroutine, stack, options, await labelsOrWarning(proc, goroutine)));
   return parts.join('\n\n') + '\n';
+}
+
+/**
+ * The goroutine's profiler labels; a label set the core holds damaged or only in part becomes a warning in
+ * `proc.warnings` and no labels, so that one bad map does not hide the dump.
+ */
+export async function labelsOrWarning(proc: GoProcess, g: Goroutine): Promise<GoroutineLabelPair[] | undefined> {
+  if (g.labelsAddress === 0n) return undefined;
+  try {
+    return await goroutineLabels(proc, g);
+  } catch (e) {
+    if (!(e instanceof GodiagError) && !isUnavailable(e)) throw e;
+    proc.warnings.push(`goroutine ${g.id}: its labels are unreadable: ${e.message}`);
+    return undefined;
+  }
 }

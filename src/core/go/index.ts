@@ -6,7 +6,8 @@
 
 export { openGoProcess, GoroutineStatus, type GoProcess, type Goroutine, type FramesOptions, type GoProcessOptions, type CreatedAt, type StackBounds, type SavedContext, type SyscallContext } from './process.js';
 export { unwind, shownByDefault, type GoFrame, type UnwindResult, type UnwindContext, type UnwindStart } from './unwind.js';
-export { goroutineDumpText, goroutineText, type DumpTextOptions } from './format.js';
+export { goroutineDumpText, goroutineText, labelsOrWarning, type DumpTextOptions } from './format.js';
+export { goroutineLabels, labelsHeaderText, type GoroutineLabelPair, type LabelsSource, type LabelsOptions } from './labels.js';
 export { readSummary, summaryText, type ProcessSummary, type MachineSummary, type ProcessorSummary, type MemorySummary, type GcSummary, type RuntimeStat, type SummaryContext } from './summary.js';
 export { goSymbolsOf, type GoSymbols } from './binary.js';
 export { CoreMemory, StructView } from './memory.js';

@@ -19,6 +19,7 @@ import type { Dwarf, StructLayout } from '../dwarf/index.js';
 import { ErrorCode, GodiagError } from '../../internal/errors.js';
 import { decodeUtf8 } from '../../internal/utf8.js';
 import type { Goroutine } from './process.js';
+import type { Core } from '../elf-core.js';
 
 /** One label: key and value. */
 export type GoroutineLabelPair = [key: string, value: string];
@@ -26,7 +27,7 @@ export type GoroutineLabelPair = [key: string, value: string];
 /** What {@link goroutineLabels} reads through: a Go process's memory, version and (optional) DWARF. */
 export interface LabelsSource {
   /** The process's memory (a `Core`): reads reject with `UnavailableMemoryError` where the core has no data. */
-  readonly core: { readonly byteOrder: 'little' | 'big'; read(address: bigint, length: number): Promise<Uint8Array> };
+  readonly core: Pick<Core, 'byteOrder' | 'read'>;
   /** The executable's Go version (`go1.23.12`): chooses the layout when DWARF does not say. */
   readonly goVersion: string | undefined;
   /** The executable's DWARF, when it has one. */
