@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { FIXTURES, GOLDENS, REJECTED, ROOT, fixtureBytes, goldenBytes, goldenCommands, goldenJobs, goldenPath, loadManifest, readGolden } from '../test/support/fixtures.js';
+import { FIXTURES, GOLDENS, REJECTED, ROOT, fixtureBytes, goldenBytes, goldenCommands, goldenJobs, goldenPath, loadManifest, readGolden, referenceGoldenJobs } from '../test/support/fixtures.js';
 import { encodeProfile } from '../src/pprof/encode.js';
 import { parseProfileBytes } from '../src/pprof/parse.js';
 
@@ -31,7 +31,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'godiag-goldens-'));
 const expected = new Set<string>();
 let differences = 0;
 let compared = 0;
-for (const job of goldenJobs()) {
+// Reference goldens (Delve's reading of the cores) are derived and checked here too; their own tests compare them.
+for (const job of [...goldenJobs(), ...referenceGoldenJobs()]) {
   const path = job.golden;
   expected.add(path);
   if (!job.available) {

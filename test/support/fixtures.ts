@@ -21,6 +21,7 @@ import { symbolizeExtraGoldens } from './symbolize-goldens.js';
 import { prometheusExtraGoldens } from './prometheus-goldens.js';
 import { coreExtraGoldens } from './core-goldens.js';
 import { dwarfExtraGoldens } from './dwarf-goldens.js';
+import { coreDelveReferenceGoldens } from './core-delve-goldens.js';
 import { callersPath, gosymDumpText, gosymInlineText, hasCallers, isGosymExecutable } from './gosym-goldens.js';
 
 /** Repository root. */
@@ -271,6 +272,37 @@ for (const v of CORPUS_GORETK) {
     run: gosymDumpText,
     corpus: true,
   });
+}
+
+/**
+ * A golden the oracle derives that no TypeScript side prints byte for byte: a second reader's view (Delve's reading of
+ * a core), which its own test compares field by field with godiag, each systematic difference documented there.
+ * `npm run goldens` writes and checks it like the others; test/node/golden.test.ts does not compare it.
+ */
+export interface ReferenceGolden {
+  /** Input, relative to the repository root. */
+  input: string;
+  /** Golden, relative to testdata/goldens. */
+  golden: string;
+  oracleArgs: string[];
+  /** The test that compares it (a path in the repository). */
+  comparedBy: string;
+}
+
+/** Every reference golden: Delve's `core-delve` of each recorded core. */
+export const referenceGoldens: ReferenceGolden[] = [...coreDelveReferenceGoldens];
+
+/** The reference goldens as jobs for scripts/goldens.ts: a {@link GoldenJob} without a TypeScript side. */
+export function referenceGoldenJobs(): Omit<GoldenJob, 'run'>[] {
+  return referenceGoldens.map((r) => ({
+    id: `${r.oracleArgs.join(' ')} ${r.input}`,
+    input: join(ROOT, r.input),
+    oracleArgs: r.oracleArgs,
+    rejectionsAreGoldens: false,
+    golden: join(GOLDENS, r.golden),
+    bytes: () => new Uint8Array(readFileSync(join(ROOT, r.input))),
+    available: existsSync(join(ROOT, r.input)),
+  }));
 }
 
 /** One golden to derive or compare: where its input is, what the oracle runs, and the TypeScript side. */
