@@ -22,15 +22,11 @@ import { openBinary } from '../../src/gosym/binary.js';
 import { bytesRandomAccess } from '../../src/internal/random-access.js';
 import { coreElfGoldenText, coreExtraGoldens } from '../support/core-goldens.js';
 import { CORPUS, GOLDENS, ROOT, fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
+import { coreFixtures, executableOf } from '../support/core-fixtures.js';
 
 const manifest = loadManifest();
 const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
-const cores = byFormat('core');
-/** The executable of a core: the one recorded for its kind (the PIE), else the plain build of its GOARCH. */
-const exeOf = (core: Fixture) => {
-  const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
-  return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
-};
+const cores = coreFixtures;
 
 /** The kernel core recorded with a toolchain. */
 const kernelOf = (version: string) => {
@@ -116,7 +112,7 @@ describe.skipIf(cores.length === 0)('recorded cores of corework', () => {
   for (const f of cores) {
     describe(f.path, () => {
       const bytes = () => fixtureBytes(f);
-      const exeBytes = fixtureBytes(exeOf(f));
+      const exeBytes = fixtureBytes(executableOf(f));
       const regs = f.goarch === 'amd64' ? { pc: 'rip', sp: 'rsp' } : { pc: 'pc', sp: 'sp' };
       const golden = () => readFileSync(join(GOLDENS, `${f.path.replace(/\.gz$/, '')}.core-elf.json`), 'utf8');
 
@@ -252,7 +248,7 @@ describe.skipIf(cores.length === 0)('recorded cores of corework', () => {
 
   for (const version of [...new Set(cores.map((c) => c.goVersion))]) {
     describe(version, () => {
-      const versionExe = fixtureBytes(exeOf(kernelOf(version)));
+      const versionExe = fixtureBytes(executableOf(kernelOf(version)));
 
       it('normalises NT_FILE: kernel offsets in pages and gdb offsets in bytes give the same file offsets', async () => {
         const kernel = await openCore(fixtureBytes(kernelOf(version)));

@@ -21,16 +21,10 @@ import { openCore } from '../../src/core/elf-core.js';
 import { goroutineDumpText, openGoProcess, type GoFrame, type Goroutine, type GoProcess } from '../../src/core/go/index.js';
 import { parseGoroutineDump } from '../../src/pprof/goroutines/index.js';
 import type { Frame as DumpFrame, Goroutine as DumpGoroutine } from '../../src/pprof/goroutines/model.js';
-import { fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
+import { fixtureBytes, type Fixture } from '../support/fixtures.js';
+import { coreFixtures, executableOf, goroutineDumpOf } from '../support/core-fixtures.js';
 
-const manifest = loadManifest();
-const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
-const cores = byFormat('core');
-const exeOf = (core: Fixture) => {
-  const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
-  return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
-};
-const dumpOf = (core: Fixture) => byFormat('core-goroutines').find((f) => f.kind === core.kind && f.goVersion === core.goVersion && f.goarch === core.goarch);
+const cores = coreFixtures;
 
 /** A frame as compared: what the dump prints of it. */
 const frameKey = (f: { function: string; file: string; line: number; offset: number | undefined }) =>
@@ -48,9 +42,9 @@ interface Loaded {
 }
 
 async function load(core: Fixture): Promise<Loaded> {
-  const dumpFixture = dumpOf(core);
+  const dumpFixture = goroutineDumpOf(core);
   if (dumpFixture === undefined) throw new Error(`no goroutine dump for ${core.path}`);
-  const opened = await openCore(fixtureBytes(core), { executable: fixtureBytes(exeOf(core)) });
+  const opened = await openCore(fixtureBytes(core), { executable: fixtureBytes(executableOf(core)) });
   const proc = await openGoProcess(opened);
   const parsed = parseGoroutineDump(fixtureBytes(dumpFixture));
   const dump = new Map<bigint, DumpGoroutine>();

@@ -26,18 +26,10 @@ import { goroutineLabels, labelsHeaderText, type GoroutineLabelPair, type Labels
 import { parseGoroutineDump } from '../../src/pprof/goroutines/index.js';
 import type { Goroutine as DumpGoroutine } from '../../src/pprof/goroutines/model.js';
 import { ErrorCode, GodiagError } from '../../src/internal/errors.js';
-import { fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
+import { fixtureBytes, type Fixture } from '../support/fixtures.js';
+import { coreFixtures, executableOf, goroutineDumpOf, coreOracleOf } from '../support/core-fixtures.js';
 
-const manifest = loadManifest();
-const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
-const cores = byFormat('core');
-const exeOf = (core: Fixture) => {
-  const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
-  return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
-};
-const dumpOf = (core: Fixture) => byFormat('core-goroutines').find((f) => f.kind === core.kind && f.goVersion === core.goVersion && f.goarch === core.goarch)!;
-/** The program's -oracle file beside a core (`core-kernel.oracle.json` beside `core-kernel.core.gz`). */
-const oracleOf = (core: Fixture) => manifest.fixtures.find((f) => f.path === core.path.replace(/\.core\.gz$/, '.oracle.json'));
+const cores = coreFixtures;
 const minor = (v: string) => Number(/^go1\.(\d+)/.exec(v)![1]);
 
 interface Loaded {
@@ -49,20 +41,20 @@ interface Loaded {
 }
 
 async function load(core: Fixture): Promise<Loaded> {
-  const proc = await openGoProcess(await openCore(fixtureBytes(core), { executable: fixtureBytes(exeOf(core)) }));
-  const file = oracleOf(core);
+  const proc = await openGoProcess(await openCore(fixtureBytes(core), { executable: fixtureBytes(executableOf(core)) }));
+  const file = coreOracleOf(core);
   if (file === undefined) throw new Error(`no oracle file for ${core.path}`);
   const recorded = new Map<bigint, GoroutineLabelPair[]>();
   const oracle = JSON.parse(new TextDecoder().decode(fixtureBytes(file))) as { labels: { goroutine: string; labels: GoroutineLabelPair[] }[] };
   for (const r of oracle.labels) recorded.set(BigInt(r.goroutine), r.labels);
   const dump = new Map<bigint, DumpGoroutine>();
-  for (const item of parseGoroutineDump(fixtureBytes(dumpOf(core))).items) if (item.kind === 'goroutine') dump.set(item.id, item);
+  for (const item of parseGoroutineDump(fixtureBytes(goroutineDumpOf(core)!)).items) if (item.kind === 'goroutine') dump.set(item.id, item);
   return { proc, goroutines: await proc.goroutines(), recorded, dump };
 }
 
 it('covers every recorded core, each with its oracle file', () => {
   expect(cores.length).toBe(16);
-  for (const c of cores) expect(oracleOf(c), c.path).toBeDefined();
+  for (const c of cores) expect(coreOracleOf(c), c.path).toBeDefined();
 });
 
 describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
@@ -132,7 +124,7 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
   // Only Go 1.26 prints labels in a dump (no test for the other cores).
   if (minor(core.goVersion) >= 26) it('Go 1.26: the header text is what the runtime printed', async () => {
     const { proc, goroutines } = await get();
-    const text = new TextDecoder().decode(fixtureBytes(dumpOf(core)));
+    const text = new TextDecoder().decode(fixtureBytes(goroutineDumpOf(core)!));
     let compared = 0;
     for (const g of goroutines) {
       const suffix = labelsHeaderText(await goroutineLabels(proc, g));
@@ -418,7 +410,7 @@ describe('label sets built in memory', () => {
 
 describe('a recorded Go 1.22 core whose label bucket points to itself', async () => {
   const coreFixture = cores.find((c) => c.goVersion.startsWith('go1.22') && c.kind === 'core-kernel')!;
-  const core = await openCore(fixtureBytes(coreFixture), { executable: fixtureBytes(exeOf(coreFixture)) });
+  const core = await openCore(fixtureBytes(coreFixture), { executable: fixtureBytes(executableOf(coreFixture)) });
   const proc = await openGoProcess(core);
   // The ten-label goroutine: its map has two buckets.
   let g = (await proc.goroutines())[0]!;

@@ -8,15 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../src/core/elf-core.js';
 import { goroutineStacks, openGoProcess, GoroutineStatus } from '../../src/core/go/index.js';
 import { bytesRandomAccess, type RandomAccess, type ReadHint } from '../../src/internal/random-access.js';
-import { fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
+import { fixtureBytes } from '../support/fixtures.js';
+import { coreFixtures, executableOf } from '../support/core-fixtures.js';
 
-const manifest = loadManifest();
-const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
-const cores = byFormat('core');
-const exeOf = (core: Fixture) => {
-  const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
-  return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
-};
+const cores = coreFixtures;
 
 /** The core's bytes as a random-access input that records each read and its hint. */
 function recorded(bytes: Uint8Array): { ra: RandomAccess; reads: { offset: number; length: number; hint: ReadHint | undefined }[] } {
@@ -47,7 +42,7 @@ function addressOf(core: Core, offset: number): bigint | undefined {
 
 describe.each(cores.map((c) => [`${c.goVersion} ${c.goarch} ${c.kind ?? ''} ${c.path}`, c] as const))('%s', (_name, fixture) => {
   it('goroutineStacks gives frames(g) of every goroutine, in order, for any read-ahead', async () => {
-    const core = await openCore(fixtureBytes(fixture), { executable: fixtureBytes(exeOf(fixture)) });
+    const core = await openCore(fixtureBytes(fixture), { executable: fixtureBytes(executableOf(fixture)) });
     const proc = await openGoProcess(core);
     const gs = await proc.allGoroutines();
     const one: unknown[] = [];
@@ -66,7 +61,7 @@ describe.each(cores.map((c) => [`${c.goVersion} ${c.goarch} ${c.kind ?? ''} ${c.
 
   it("a waiting goroutine's unwind reads, hinted once, lie inside its own stack", async () => {
     const rec = recorded(fixtureBytes(fixture));
-    const core = await openCore(rec.ra, { executable: fixtureBytes(exeOf(fixture)) });
+    const core = await openCore(rec.ra, { executable: fixtureBytes(executableOf(fixture)) });
     const proc = await openGoProcess(core);
     const waiting = (await proc.goroutines()).filter((g) => g.status === GoroutineStatus.waiting);
     expect(waiting.length).toBeGreaterThan(5);

@@ -23,17 +23,12 @@ import { openCore } from '../../src/core/elf-core.js';
 import { openGoProcess, summaryText, type ProcessSummary, type RuntimeStat } from '../../src/core/go/index.js';
 import { parseGoroutineDump } from '../../src/pprof/goroutines/index.js';
 import { fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
+import { coreFixtures, executableOf, goroutineDumpOf } from '../support/core-fixtures.js';
 
 const manifest = loadManifest();
-const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
-const cores = byFormat('core');
-const exeOf = (core: Fixture) => {
-  const same = byFormat('core-exe').filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
-  return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
-};
+const cores = coreFixtures;
 /** A file the program wrote beside a core (`core-kernel.oracle.json` beside `core-kernel.core.gz`), from the manifest. */
 const sidecarOf = (core: Fixture, name: string) => manifest.fixtures.find((f) => f.path === core.path.replace(/\.core\.gz$/, `.${name}.json`));
-const dumpOf = (core: Fixture) => byFormat('core-goroutines').find((f) => f.kind === core.kind && f.goVersion === core.goVersion && f.goarch === core.goarch);
 
 /** The value of a stat the summary must have read. */
 const val = (s: RuntimeStat | undefined, what: string): bigint => {
@@ -52,9 +47,9 @@ interface Loaded {
 }
 
 async function load(core: Fixture): Promise<Loaded> {
-  const proc = await openGoProcess(await openCore(fixtureBytes(core), { executable: fixtureBytes(exeOf(core)) }));
+  const proc = await openGoProcess(await openCore(fixtureBytes(core), { executable: fixtureBytes(executableOf(core)) }));
   const summary = await proc.summary();
-  const dumpFixture = dumpOf(core);
+  const dumpFixture = goroutineDumpOf(core);
   if (dumpFixture === undefined) throw new Error(`no goroutine dump for ${core.path}`);
   const dumpIds: bigint[] = [];
   for (const item of parseGoroutineDump(fixtureBytes(dumpFixture)).items) if (item.kind === 'goroutine') dumpIds.push(item.id);

@@ -22,15 +22,12 @@ import { openExecutable } from '../../src/gosym/container/open.js';
 import { ErrorCode, isGodiagError } from '../../src/internal/errors.js';
 import { dwarfGoldenPath } from '../support/dwarf-goldens.js';
 import { GOLDENS, fixtureBytes, loadManifest, type Fixture } from '../support/fixtures.js';
+import { coreFixtures, executableOf } from '../support/core-fixtures.js';
 
 const manifest = loadManifest();
 const byFormat = (format: Fixture['format']) => manifest.fixtures.filter((f) => f.format === format);
-const cores = byFormat('core');
+const cores = coreFixtures;
 const exes = byFormat('core-exe');
-const exeOf = (core: Fixture) => {
-  const same = exes.filter((f) => f.goarch === core.goarch && f.goVersion === core.goVersion);
-  return same.find((f) => f.kind === core.kind) ?? same.find((f) => f.kind === undefined)!;
-};
 
 /** The executable with its DWARF section names changed (`.debug_*` → `.xebug_*`, `.zdebug_*` → `.xdebug_*`). */
 function withoutDwarf(exe: Uint8Array): Uint8Array {
@@ -173,7 +170,7 @@ describe('tables equal DWARF', () => {
 const usedOnAnyCore = new Set<string>();
 
 describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
-  const exe = fixtureBytes(exeOf(core));
+  const exe = fixtureBytes(executableOf(core));
   const bytes = fixtureBytes(core);
   let viaDwarf: Promise<{ read: Awaited<ReturnType<typeof readAll>>; used: Set<string> }> | undefined;
   const dwarfRead = () =>
@@ -226,7 +223,7 @@ describe.each(cores.map((c) => [c.path, c] as const))('%s', (_path, core) => {
 
 describe('a Go version without a table', () => {
   const core = cores[0]!;
-  const exe = fixtureBytes(exeOf(core));
+  const exe = fixtureBytes(executableOf(core));
   const version = core.goVersion;
   const minor = /^go1\.(\d+)\./.exec(version)?.[1] ?? '';
   const tabled = layoutTableKeys().map((k) => Number(/^go1\.(\d+)\//.exec(k)?.[1]));

@@ -52,7 +52,8 @@ export interface Fixture {
     | 'core'
     | 'core-exe'
     | 'core-gdb'
-    | 'core-goroutines';
+    | 'core-goroutines'
+    | 'core-oracle';
   goVersion: string;
   goos: string;
   goarch: string;

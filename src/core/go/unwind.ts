@@ -148,7 +148,8 @@ export async function unwind(ctx: UnwindContext, start: UnwindStart): Promise<Un
   let sp = start.sp;
   let lr = start.lr;
   let innermost = true;
-  let trap = false;
+  // A thread's pc is where it was stopped, not a return address: looked up as is (the runtime's tracebacktrap).
+  let trap = start.source === 'thread';
   let jumped = start.jump === undefined;
   let callee = 'normal';
   let shownCount = 0;
