@@ -8,7 +8,8 @@
  * the same run, Go's reader (golang.org/x/exp/trace, testdata/gen/cmd/bench-trace) over the same bytes
  * doing the same, from memory and streaming the file through a buffered reader. Both sides also read only
  * each event's kind and time: the readers' own cost. Ratios are against Go's row of the same workload (a
- * streaming row against Go streaming). Best of 3.
+ * streaming row against Go streaming). Best of 3. Then the two headline comparisons (in memory; streaming with
+ * `chunks()`) again in ROUNDS interleaved rounds (default 3) of fresh processes, best and median reported.
  * Peak memory of `readTrace` streaming each FILE runs in a process of its own (bench/trace-peak.ts).
  */
 
@@ -21,6 +22,12 @@ import { join } from 'node:path';
 import { readTrace, readTraceSync, type Event } from 'godiag/trace';
 import { fileSource } from 'godiag/node';
 import { benchTraceFiles } from './trace-files.js';
+
+// Child mode first: its arguments are not trace files.
+if (process.argv[2] === '--child') {
+  console.log(JSON.stringify(await childRun(process.argv[3]!, process.argv[4]!)));
+  process.exit(0);
+}
 
 const files = benchTraceFiles(process.argv.slice(2), 'bench/trace-events');
 
@@ -64,6 +71,34 @@ function touch(e: Event): number {
   return sum;
 }
 
+/** Child mode (internal): `--child sync|chunks FILE` prints one variant's best of 3 as JSON, in a fresh process. */
+async function childRun(variant: string, path: string): Promise<{ seconds: number; events: number }> {
+  const data = variant === 'sync' ? new Uint8Array(readFileSync(path)) : undefined;
+  let seconds = Infinity;
+  let events = 0;
+  let sum = 0;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    let n = 0;
+    if (data !== undefined) {
+      for (const e of readTraceSync(data)) {
+        n++;
+        sum += touch(e);
+      }
+    } else {
+      for await (const chunk of readTrace(await fileSource(path)).chunks()) {
+        for (const e of chunk) {
+          n++;
+          sum += touch(e);
+        }
+      }
+    }
+    seconds = Math.min(seconds, (performance.now() - t) / 1000);
+    events = n;
+  }
+  if (sum === -1) console.error('unreachable');
+  return { seconds, events };
+}
 interface Peak {
   items: number;
   baseline: number;
@@ -137,8 +172,10 @@ rows.push({
     return n;
   })),
 });
+let goExe: string | undefined;
 if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
   const exe = join(mkdtempSync(join(tmpdir(), 'godiag-bench-trace-')), 'bench-trace');
+  goExe = exe;
   execFileSync('go', ['build', '-o', exe, './testdata/gen/cmd/bench-trace'], { stdio: 'inherit' });
   const go = JSON.parse(execFileSync(exe, ['-repeat', '3', file], { encoding: 'utf8' })) as { seconds: number; events: number };
   rows.push({ what: 'Go golang.org/x/exp/trace (in memory)', seconds: go.seconds, events: go.events });
@@ -148,6 +185,35 @@ if (spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0) {
   rows.push({ what: 'Go golang.org/x/exp/trace, kind and time only (in memory)', seconds: light.seconds, events: light.events });
 } else {
   console.error('bench/trace-events: Go is not on PATH; the Go reference is not timed');
+}
+
+/**
+ * The two headline comparisons again, interleaved: R rounds (ROUNDS, default 3) of godiag and Go, each a fresh
+ * process taking its best of 3, alternating, so that a machine whose speed drifts (shared cores) slows both sides
+ * alike. Reported: the best and the median round of each side.
+ */
+interface Paired {
+  what: string;
+  godiag: number[];
+  go: number[];
+}
+const paired: Paired[] = [];
+if (goExe !== undefined) {
+  const roundsCount = Math.max(1, Number(process.env.ROUNDS ?? 3));
+  const pairs: [string, string, string[]][] = [
+    ['readTraceSync (in memory) vs Go in memory', 'sync', []],
+    ['readTrace(…).chunks() streaming vs Go streaming', 'chunks', ['-stream']],
+  ];
+  for (const [what, variant, goArgs] of pairs) {
+    const p: Paired = { what, godiag: [], go: [] };
+    for (let r = 0; r < roundsCount; r++) {
+      const ours = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', 'bench/trace-events.ts', '--child', variant, file], { encoding: 'utf8' })) as { seconds: number };
+      const theirs = JSON.parse(execFileSync(goExe, ['-repeat', '3', ...goArgs, file], { encoding: 'utf8' })) as { seconds: number };
+      p.godiag.push(ours.seconds);
+      p.go.push(theirs.seconds);
+    }
+    paired.push(p);
+  }
 }
 
 const mb = (n: number) => (n / 1e6).toFixed(1);
@@ -169,4 +235,17 @@ console.log('| trace | size | events | peak |');
 console.log('| --- | --- | --- | --- |');
 for (const p of peaks) {
   console.log(`| ${p.file} | ${mb(readFileSync(p.file).length)} MB | ${p.peak.items} | ${mb(p.peak.peak - p.peak.baseline)} MB |`);
+}
+if (paired.length > 0) {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  console.log('');
+  console.log(`interleaved: ${paired[0]!.godiag.length} rounds, each side a fresh process taking its best of 3 (seconds; ratio = Go's time / godiag's)`);
+  console.log('| comparison | godiag rounds | Go rounds | best: godiag / Go | ratio | median: godiag / Go | ratio |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const p of paired) {
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+    const [bo, bg] = [Math.min(...p.godiag), Math.min(...p.go)];
+    const [mo, mg] = [median(p.godiag), median(p.go)];
+    console.log(`| ${p.what} | ${list(p.godiag)} | ${list(p.go)} | ${bo.toFixed(2)} / ${bg.toFixed(2)} | ${(bg / bo).toFixed(2)}× | ${mo.toFixed(2)} / ${mg.toFixed(2)} | ${(mg / mo).toFixed(2)}× |`);
+  }
 }
