@@ -209,7 +209,8 @@ describe.skipIf(cores.length === 0)('recorded cores of corework', () => {
         expect(await core.execFn()).toBe(core.process!.args.split(' ')[0]);
       });
 
-      it.skipIf(f.kind === 'core-qemu')('reads the executable through files(path) by its NT_FILE path, and says what is missing without it', async () => {
+      // qemu-user writes no NT_FILE note: there is no path to look the executable up by (no test for those cores).
+      if (f.kind !== 'core-qemu') it('reads the executable through files(path) by its NT_FILE path, and says what is missing without it', async () => {
         const path = (await openCore(bytes())).executablePath!;
         const viaFiles = await openCore(bytes(), { files: (p) => (p === path ? exeBytes : undefined) });
         expect(viaFiles.executableCheck?.buildId).toBe('match');
